@@ -1,0 +1,38 @@
+# profilegen: the README's two commands are `make demo` and `make test`.
+BUILD      ?= build
+ASAN_BUILD ?= build-asan
+JOBS       ?= $(shell nproc)
+CMAKE_ARGS ?=
+
+.PHONY: all deps build demo test test-unit test-asan bench clean
+
+all: build
+
+deps:
+	@bash scripts/deps.sh
+
+$(BUILD)/CMakeCache.txt:
+	@cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_ARGS) >/dev/null
+
+build: deps $(BUILD)/CMakeCache.txt
+	@cmake --build $(BUILD) -j $(JOBS)
+
+demo: build
+	@bash scripts/demo.sh $(BUILD)/profilegen
+
+test: build
+	@bash scripts/test.sh $(BUILD)
+
+test-unit: build
+	@cd $(BUILD) && ctest --output-on-failure -L unit
+
+test-asan: deps
+	@cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DPROFILEGEN_SANITIZE=ON -DPROFILEGEN_BENCH=OFF >/dev/null
+	@cmake --build $(ASAN_BUILD) -j $(JOBS)
+	@bash scripts/test.sh $(ASAN_BUILD)
+
+bench: build
+	@bash bench/record_bench.sh $(BUILD)/profilegen
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)

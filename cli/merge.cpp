@@ -1,0 +1,12 @@
+#include "base/error.h"
+#include "cli/commands.h"
+
+namespace profilegen::cli {
+
+// Placeholder until the merge issue lands: the command exists but says plainly that it does nothing yet.
+void SetupMerge(CLI::App& sub, std::function<int()>& run) {
+  sub.allow_extras();
+  sub.callback([&run] { run = [] () -> int { throw Error("'merge' is not implemented yet"); }; });
+}
+
+}  // namespace profilegen::cli
