@@ -1,0 +1,39 @@
+#pragma once
+/// The ptrace recorder: runs a command (or attaches to a process) and records every syscall it makes.
+#include <linux/filter.h>
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "trace/trace.h"
+
+namespace profilegen::tracer {
+
+/// Where the tracer and its tracees run. Cross-CPU wakeups are slow in VMs: sharing one CPU is the default.
+enum class Placement { kSameCpu, kFree };
+
+struct RecordOptions {
+  std::vector<std::string> command;  ///< argv; argv[0] looked up in PATH
+  pid_t attach_pid = 0;              ///< attach to this process and its threads instead of spawning
+  /// Syscalls the filter lets through without a stop (their counts are carried over, not measured).
+  std::vector<trace::Trace> known;
+  /// A BPF program to install in the child instead of the built-in "trace everything" filter. Syscalls it
+  /// returns SECCOMP_RET_TRACE for are recorded; others run as the program says (used by `run --complain`).
+  std::optional<std::vector<sock_filter>> filter;
+  /// Force two stops per syscall (PTRACE_SYSCALL) even where a seccomp filter could be installed.
+  bool no_seccomp = false;
+  Placement placement = Placement::kSameCpu;
+  bool forward_signals = true;  ///< SIGINT/SIGTERM/SIGHUP to record are sent on to the command
+};
+
+struct RecordResult {
+  trace::Trace trace;
+  int exit_code = 0;  ///< the command's code, 128+N for signal N; 126/127 when it could not be executed
+};
+
+/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125).
+RecordResult Record(const RecordOptions& options);
+
+}  // namespace profilegen::tracer
