@@ -2,8 +2,18 @@
 /// The subcommands: each cli/<name>.cpp wires one with CLI11 and calls into the libraries. No logic here.
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
+#include <vector>
 
 namespace profilegen::cli {
+
+/// For commands that run a program (record, run): everything after the first "--" on the command line, which
+/// main() takes away before CLI11 parses the rest. Empty when there was no "--".
+std::vector<std::string>& CommandAfterDashDash();
+
+/// The command to run: the words after "--", or, without "--", the words from the first one that is not an
+/// option (CLI11's prefix_command remainder). Throws Error for an unknown option before the command.
+std::vector<std::string> CommandToRun(CLI::App& sub);
 
 /// Adds the subcommand's options to `sub` and sets `run` to the action to take when it is chosen.
 /// `run` returns the process exit code; user errors are thrown as profilegen::Error.

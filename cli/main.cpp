@@ -1,11 +1,14 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <functional>
+#include <algorithm>
 #include <string>
+#include <vector>
 
 #include "base/error.h"
 #include "base/log.h"
 #include "cli/commands.h"
+#include "syscalls/syscalls.h"
 
 namespace {
 
@@ -30,6 +33,30 @@ constexpr Command kCommands[] = {
 
 }  // namespace
 
+namespace profilegen::cli {
+
+std::vector<std::string>& CommandAfterDashDash() {
+  static std::vector<std::string> words;
+  return words;
+}
+
+std::vector<std::string> CommandToRun(CLI::App& sub) {
+  if (!CommandAfterDashDash().empty()) {
+    if (!sub.remaining().empty()) {
+      throw Error("unexpected argument '" + sub.remaining().front() + "' before --");
+    }
+    return CommandAfterDashDash();
+  }
+  std::vector<std::string> words = sub.remaining();
+  if (!words.empty() && words.front().size() > 1 && words.front()[0] == '-') {
+    throw Error("unknown option '" + words.front() + "' (run `profilegen " + sub.get_name() +
+                " --help`; put the command after --)");
+  }
+  return words;
+}
+
+}  // namespace profilegen::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"profilegen: turn what a program really does into a least-privilege seccomp profile", "profilegen"};
   app.require_subcommand(1);
@@ -40,8 +67,30 @@ int main(int argc, char** argv) {
     CLI::App* sub = app.add_subcommand(c.name, c.help);
     c.setup(*sub, run);
   }
+  // `record -- CMD ARGS` and `run ... -- CMD ARGS`: the command's words are never parsed as our options.
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (!args.empty() && (args[0] == "record" || args[0] == "run")) {
+    for (size_t i = 1; i < args.size(); ++i) {
+      if (args[i] == "--") {
+        profilegen::cli::CommandAfterDashDash().assign(args.begin() + static_cast<long>(i) + 1, args.end());
+        args.resize(i);
+        break;
+      }
+    }
+  }
+  if (!args.empty() && args[0].size() > 0 && args[0][0] != '-') {
+    std::vector<std::string> names;
+    for (const Command& c : kCommands) names.push_back(c.name);
+    if (std::find(names.begin(), names.end(), args[0]) == names.end()) {
+      std::string msg = "unknown command '" + args[0] + "'";
+      if (auto near = profilegen::sys::Suggest(args[0], names)) msg += " (did you mean " + *near + "?)";
+      profilegen::PrintError(msg + "; run `profilegen --help` for the list");
+      return profilegen::kExitUsage;
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes its arguments in reverse order
   try {
-    app.parse(argc, argv);
+    app.parse(args);
   } catch (const CLI::CallForHelp& e) {
     return app.exit(e);
   } catch (const CLI::CallForAllHelp& e) {

@@ -1,11 +1,80 @@
+#include <string>
+#include <vector>
+
 #include "base/error.h"
+#include "base/log.h"
 #include "cli/commands.h"
+#include "trace/trace.h"
+#include "tracer/recorder.h"
 
 namespace profilegen::cli {
+namespace {
+
+struct RecordArgs {
+  std::string output = "trace.json";
+  std::vector<std::string> known;
+  int pid = 0;
+  bool quiet = false;
+  bool no_seccomp = false;
+  std::string cpus = "same";
+  std::vector<std::string> command;
+};
+
+std::string Summary(const trace::Trace& t, const std::string& output) {
+  std::string arches;
+  for (sys::ArchToken a : t.Arches()) {
+    bool used = false;
+    for (const auto& [key, rec] : t.syscalls) used |= key.first == a;
+    if (!used) continue;
+    if (!arches.empty()) arches += ", ";
+    arches += std::string(sys::ArchByToken(a)->scmp);
+  }
+  std::string where = output == "-" ? "stdout" : output;
+  return "recorded " + std::to_string(t.syscalls.size()) + " distinct syscalls from " + std::to_string(t.tasks) +
+         (t.tasks == 1 ? " task" : " tasks") + " (" + (arches.empty() ? "no syscalls" : arches) + ") -> " + where;
+}
+
+int RunRecord(RecordArgs& args, CLI::App& sub) {
+  args.command = CommandToRun(sub);
+  if (args.pid == 0 && args.command.empty()) {
+    throw Error("record needs a command to run (profilegen record -o trace.json -- CMD ARGS...) or --pid PID");
+  }
+  if (args.pid != 0 && !args.command.empty()) throw Error("record takes either --pid or a command, not both");
+  tracer::RecordOptions options;
+  options.command = args.command;
+  options.attach_pid = args.pid;
+  options.no_seccomp = args.no_seccomp;
+  options.placement = args.cpus == "all" ? tracer::Placement::kFree : tracer::Placement::kSameCpu;
+  for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
+  tracer::RecordResult result = tracer::Record(options);
+  trace::SaveTrace(result.trace, args.output, kExitInternal);
+  if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
+  return result.exit_code;
+}
+
+}  // namespace
 
 void SetupRecord(CLI::App& sub, std::function<int()>& run) {
-  sub.allow_extras();
-  sub.callback([&run] { run = []() -> int { throw Error("'record' is not implemented yet"); }; });
+  auto args = std::make_shared<RecordArgs>();
+  sub.description(
+      "Run a command under the tracer and record every syscall it makes, in every thread and child process.\n"
+      "Exits with the command's exit status (128+N if killed by signal N); 125 if profilegen fails,\n"
+      "126 if the command cannot be executed, 127 if it is not found.");
+  sub.add_option("-o,--output", args->output, "Where to write the trace ('-' for stdout)")->capture_default_str();
+  sub.add_option("--known", args->known,
+                 "A trace whose syscalls are let through without stopping (repeatable); they are carried over "
+                 "into the output")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--pid", args->pid, "Attach to a running process and all its threads; SIGINT/SIGTERM detaches")
+      ->check(CLI::PositiveNumber);
+  sub.add_flag("-q,--quiet", args->quiet, "No summary line on stderr");
+  sub.add_option("--cpus", args->cpus,
+                 "same: tracer and command share one CPU (fastest in VMs; the command sees one CPU); all: no pinning")
+      ->check(CLI::IsMember({"same", "all"}))
+      ->capture_default_str();
+  sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
+  sub.prefix_command();
+  sub.callback([args, &sub, &run] { run = [args, &sub] { return RunRecord(*args, sub); }; });
 }
 
 }  // namespace profilegen::cli

@@ -1,0 +1,28 @@
+#pragma once
+/// Facts about processes that the recorder needs: finding the command, naming executables and signals.
+#include <sys/types.h>
+
+#include <optional>
+#include <string>
+
+namespace profilegen::tracer {
+
+/// Resolves argv[0] as execvp would. Throws Error with exit 127 (not found) or 126 (not executable).
+std::string FindExecutable(const std::string& command);
+
+/// /proc/PID/exe, or "" when the task is gone.
+std::string ExePath(pid_t pid);
+
+/// "SIGSEGV" for 11; "SIG42" when there is no name.
+std::string SignalName(int sig);
+
+/// uname's release, "6.1.0".
+std::string KernelRelease();
+
+/// Now, as RFC 3339 UTC ("2026-11-27T21:00:00Z").
+std::string NowUtc();
+
+/// Whether this process has CAP_SYS_ADMIN in its effective set (then seccomp needs no no_new_privs).
+bool HasCapSysAdmin();
+
+}  // namespace profilegen::tracer
