@@ -1,0 +1,308 @@
+# shellcheck shell=bash
+# Helpers to run a program under the real container engines of this machine (runc, crun, podman) with a
+# seccomp profile. Source it from a bash script:
+#
+#   . scripts/engines.sh
+#   eng_init                                   # work folder + cleanup trap (bundles, containers, mounts)
+#   eng_require root runc crun podman python3  # fails loudly under CI=true, skips (exit 77) otherwise
+#   rootfs=$(eng_rootfs_host)                  # read-only bind mount of / (or: eng_rootfs_busybox)
+#   eng_bundle --rootfs "$rootfs" --profile p.json --nnp false "$ENG_WORK/b1" -- /bin/busybox echo hi
+#   eng_runc "$ENG_WORK/b1"; eng_crun "$ENG_WORK/b1"
+#   eng_podman --rootfs "$rootfs" --profile p.json --nnp true -- /bin/busybox echo hi
+#
+# Every function prints `engines: error: ...` on failure and returns non-zero; a run function returns the
+# container's exit status (or the engine's when it could not start the container).
+# Everything created (runc/crun state, podman containers, bind mounts, the work folder) is removed by
+# eng_cleanup, which eng_init installs as the EXIT/INT/TERM trap. Works with `set -euo pipefail`.
+
+ENG_WORK=${ENG_WORK:-}
+# ENG_WRAP: optional command prefix for eng_runc/eng_crun (e.g. ENG_WRAP=(strace -f -o FILE)); empty by default.
+ENG_WRAP=()
+ENG_PODMAN_OPTS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 --network none)
+
+eng_err() { echo "engines: error: $*" >&2; }
+eng_note() { echo "engines: $*" >&2; }
+
+# eng_init: creates $ENG_WORK (a fresh folder under ${TMPDIR:-/tmp}) and installs the cleanup trap.
+eng_init() {
+  ENG_WORK=$(mktemp -d "${TMPDIR:-/tmp}/profilegen-e2e.XXXXXX") || { eng_err "cannot create a work folder"; return 1; }
+  : >"$ENG_WORK/.mounts"
+  : >"$ENG_WORK/.containers"
+  mkdir -p "$ENG_WORK/state/runc" "$ENG_WORK/state/crun"
+  # podman: runc as the OCI runtime (crun 1.8.1 refuses this host's hybrid cgroups), cgroupfs (no systemd).
+  cat >"$ENG_WORK/containers.conf" <<'EOF'
+[engine]
+runtime = "runc"
+cgroup_manager = "cgroupfs"
+EOF
+  export CONTAINERS_CONF="$ENG_WORK/containers.conf"
+  trap 'eng_cleanup' EXIT
+  trap 'eng_cleanup; trap - INT; kill -INT $$' INT
+  trap 'eng_cleanup; trap - TERM; kill -TERM $$' TERM
+}
+
+# eng_cleanup: removes every container, state folder and mount eng_* made, then the work folder.
+# Refuses to delete the folder while anything is still mounted below it.
+eng_cleanup() {
+  local rc=$? line kind id mnt
+  [ -n "$ENG_WORK" ] && [ -d "$ENG_WORK" ] || return "$rc"
+  while read -r kind id; do
+    case $kind in
+      runc) runc --root "$ENG_WORK/state/runc" delete -f "$id" >/dev/null 2>&1 || true ;;
+      crun) crun --root "$ENG_WORK/state/crun" delete -f "$id" >/dev/null 2>&1 || true ;;
+      podman) podman rm -f "$id" >/dev/null 2>&1 || true ;;
+    esac
+  done <"$ENG_WORK/.containers"
+  # Unmount in reverse order of mounting.
+  tac "$ENG_WORK/.mounts" | while read -r mnt; do
+    if mountpoint -q "$mnt"; then
+      umount "$mnt" 2>/dev/null || umount -l "$mnt" || eng_err "could not unmount $mnt"
+    fi
+  done
+  line=$(awk -v w="$ENG_WORK/" 'index($5, w) == 1 {print $5}' /proc/self/mountinfo | head -n 1)
+  if [ -n "$line" ]; then
+    eng_err "still mounted below $ENG_WORK: $line; not deleting the folder (unmount it, then rm -r it)"
+  else
+    rm -rf --one-file-system "$ENG_WORK"
+  fi
+  ENG_WORK=
+  return "$rc"
+}
+
+# eng_require WHAT...: root, or a command name. Missing under CI=true: fail loudly (exit 1). Otherwise: print
+# SKIP and exit 77 (ctest's SKIP_RETURN_CODE). Called at the top of a test script.
+eng_require() {
+  local what missing=()
+  for what in "$@"; do
+    if [ "$what" = root ]; then
+      [ "$(id -u)" -eq 0 ] || missing+=("root")
+    else
+      command -v "$what" >/dev/null 2>&1 || missing+=("$what")
+    fi
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if [ "${CI:-}" = true ]; then
+    eng_err "CI=true but missing: ${missing[*]} (engine tests never skip in CI; run as root with scripts/deps.sh)"
+    exit 1
+  fi
+  echo "SKIP: missing ${missing[*]} (set CI=true to make this a failure)"
+  exit 77
+}
+
+# eng_track KIND ID: remembers a container for eng_cleanup.
+eng_track() { echo "$1 $2" >>"$ENG_WORK/.containers"; }
+
+# eng_new_id: a container name unique on this machine.
+eng_new_id() {
+  ENG_SEQ=$(( ${ENG_SEQ:-0} + 1 ))
+  echo "pge2e-$BASHPID-$ENG_SEQ-$RANDOM"
+}
+
+# eng_rootfs_host [DIR]: read-only bind mount of / at DIR (default $ENG_WORK/rootfs-host); prints DIR.
+# Host programs, their libraries and /etc are then visible in the container, read-only.
+eng_rootfs_host() {
+  local dir=${1:-$ENG_WORK/rootfs-host}
+  mkdir -p "$dir" || { eng_err "cannot create $dir"; return 1; }
+  if ! mountpoint -q "$dir"; then
+    mount --bind / "$dir" || { eng_err "mount --bind / $dir failed"; return 1; }
+    echo "$dir" >>"$ENG_WORK/.mounts"
+    mount -o remount,bind,ro "$dir" || { eng_err "could not make $dir read-only"; return 1; }
+  fi
+  if touch "$dir/.profilegen-rw-check" 2>/dev/null; then
+    rm -f "$dir/.profilegen-rw-check"
+    eng_err "$dir is writable; refusing to use it as a rootfs"
+    return 1
+  fi
+  echo "$dir"
+}
+
+# eng_rootfs_busybox [DIR]: a folder holding only busybox-static (/bin/busybox, /bin/sh); prints DIR.
+eng_rootfs_busybox() {
+  local dir=${1:-$ENG_WORK/rootfs-busybox} bb
+  bb=$(command -v busybox) || { eng_err "busybox not found (apt-get install busybox-static)"; return 1; }
+  if ! file -L "$bb" 2>/dev/null | grep -q 'statically linked'; then
+    # Without file(1), ldd is the fallback check.
+    if ldd "$bb" >/dev/null 2>&1; then eng_err "$bb is not static (apt-get install busybox-static)"; return 1; fi
+  fi
+  mkdir -p "$dir/bin" "$dir/proc" "$dir/dev" "$dir/sys" "$dir/tmp" "$dir/run" "$dir/etc" || return 1
+  cp "$bb" "$dir/bin/busybox" && ln -sf busybox "$dir/bin/sh" || { eng_err "cannot populate $dir"; return 1; }
+  : >"$dir/etc/hosts"; : >"$dir/etc/resolv.conf"; : >"$dir/etc/hostname"
+  echo "$dir"
+}
+
+# eng_to_oci PROFILE [CAP...]: prints PROFILE (Docker format) as an OCI linux.seccomp object: archMap evaluated
+# for the host arch into architectures; includes/excludes evaluated (host arch, the given capabilities, host
+# kernel) and dropped; comment dropped. "unconfined" prints null.
+eng_to_oci() {
+  local profile=$1; shift
+  [ "$profile" = unconfined ] && { echo null; return 0; }
+  [ -r "$profile" ] || { eng_err "cannot read profile $profile"; return 1; }
+  python3 - "$profile" "$(uname -m)" "$(uname -r)" "$@" <<'PY'
+import json, re, sys
+path, machine, release, caps = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4:])
+# uname -m -> (SCMP arch token, Docker's native arch name)
+arches = {"x86_64": ("SCMP_ARCH_X86_64", "amd64"), "aarch64": ("SCMP_ARCH_AARCH64", "arm64"),
+          "i686": ("SCMP_ARCH_X86", "x86"), "s390x": ("SCMP_ARCH_S390X", "s390x"),
+          "ppc64le": ("SCMP_ARCH_PPC64LE", "ppc64le"), "riscv64": ("SCMP_ARCH_RISCV64", "riscv64")}
+if machine not in arches:
+    sys.exit(f"engines: error: no arch mapping for uname -m {machine}")
+scmp_arch, native = arches[machine]
+kernel = tuple(int(x) for x in re.match(r"(\d+)\.(\d+)", release).groups())
+try:
+    with open(path) as f:
+        p = json.load(f)
+except (OSError, ValueError) as e:
+    sys.exit(f"engines: error: {path}: {e}")
+
+def kernel_at_least(v):
+    if not v:
+        return True
+    major, minor = (int(x) for x in v.split("."))
+    return kernel >= (major, minor)
+
+def applies(s):
+    inc, exc = s.get("includes") or {}, s.get("excludes") or {}
+    if exc.get("arches") and native in exc["arches"]: return False
+    if exc.get("caps") and caps & set(exc["caps"]): return False
+    if exc.get("minKernel") and kernel_at_least(exc["minKernel"]): return False
+    if inc.get("arches") and native not in inc["arches"]: return False
+    if inc.get("caps") and not set(inc["caps"]) <= caps: return False
+    if inc.get("minKernel") and not kernel_at_least(inc["minKernel"]): return False
+    return True
+
+out = {"defaultAction": p["defaultAction"]}
+if p.get("defaultErrnoRet") is not None:
+    out["defaultErrnoRet"] = p["defaultErrnoRet"]
+if p.get("archMap"):
+    archs = []
+    for m in p["archMap"]:
+        if m["architecture"] == scmp_arch:
+            archs = [m["architecture"]] + list(m.get("subArchitectures") or [])
+    out["architectures"] = archs
+elif p.get("architectures"):
+    out["architectures"] = p["architectures"]
+for key in ("flags", "listenerPath", "listenerMetadata"):
+    if p.get(key):
+        out[key] = p[key]
+rules = []
+for s in p.get("syscalls") or []:
+    if not applies(s):
+        continue
+    names = list(s.get("names") or []) + ([s["name"]] if s.get("name") else [])
+    if not names:
+        continue
+    r = {"names": names, "action": s["action"]}
+    if s.get("errnoRet") is not None:
+        r["errnoRet"] = s["errnoRet"]
+    if s.get("args"):
+        r["args"] = [{k: a[k] for k in ("index", "value", "valueTwo", "op") if k in a} for a in s["args"]]
+    rules.append(r)
+out["syscalls"] = rules
+json.dump(out, sys.stdout, indent=1)
+print()
+PY
+}
+
+# eng_bundle --rootfs DIR [--profile P|unconfined] [--nnp true|false] [--cwd DIR] [--caps-from-podman] BUNDLE
+#            -- ARGS...
+# Makes an OCI bundle (config.json from `runc spec`) that runs ARGS in DIR read-only, with a tmpfs on /tmp,
+# terminal false, the given noNewPrivileges, and linux.seccomp from the Docker-format profile P.
+eng_bundle() {
+  local rootfs="" profile=unconfined nnp=false cwd=/tmp bundle="" seccomp
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --rootfs) rootfs=$2; shift 2 ;;
+      --profile) profile=$2; shift 2 ;;
+      --nnp) nnp=$2; shift 2 ;;
+      --cwd) cwd=$2; shift 2 ;;
+      --) shift; break ;;
+      -*) eng_err "eng_bundle: unknown option $1"; return 2 ;;
+      *) bundle=$1; shift ;;
+    esac
+  done
+  [ -n "$bundle" ] && [ -n "$rootfs" ] && [ $# -gt 0 ] || {
+    eng_err "usage: eng_bundle --rootfs DIR [--profile P] [--nnp true|false] BUNDLE -- ARGS..."; return 2; }
+  case $nnp in true|false) ;; *) eng_err "eng_bundle: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
+  [ -d "$rootfs" ] || { eng_err "rootfs $rootfs is not a folder"; return 1; }
+  mkdir -p "$bundle" && rm -f "$bundle/config.json" || return 1
+  runc spec --bundle "$bundle" || { eng_err "runc spec --bundle $bundle failed"; return 1; }
+  # runc spec's capabilities, so includes/excludes.caps are judged as the runtime will.
+  seccomp=$(eng_to_oci "$profile" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE) || return 1
+  python3 - "$bundle/config.json" "$(realpath "$rootfs")" "$nnp" "$cwd" "$seccomp" "$@" <<'PY' || {
+import json, sys
+cfg, rootfs, nnp, cwd, seccomp, args = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6:]
+with open(cfg) as f:
+    c = json.load(f)
+c["process"]["args"] = args
+c["process"]["terminal"] = False
+c["process"]["noNewPrivileges"] = nnp == "true"
+c["process"]["cwd"] = cwd
+c["root"] = {"path": rootfs, "readonly": True}
+c["mounts"].append({"destination": "/tmp", "type": "tmpfs", "source": "tmpfs",
+                    "options": ["nosuid", "nodev", "mode=1777", "size=65536k"]})
+sec = json.loads(seccomp)
+if sec is not None:
+    c["linux"]["seccomp"] = sec
+else:
+    c["linux"].pop("seccomp", None)
+with open(cfg, "w") as f:
+    json.dump(c, f, indent=1)
+PY
+    eng_err "could not write $bundle/config.json"; return 1; }
+}
+
+# eng_runc BUNDLE: runs the bundle with runc in the foreground; returns the container's exit status.
+eng_runc() {
+  local bundle=$1 id rc=0
+  [ -f "$bundle/config.json" ] || { eng_err "no $bundle/config.json (make it with eng_bundle)"; return 2; }
+  id=$(eng_new_id); eng_track runc "$id"
+  "${ENG_WRAP[@]}" runc --root "$ENG_WORK/state/runc" run --bundle "$bundle" "$id" </dev/null || rc=$?
+  return "$rc"
+}
+
+# eng_crun BUNDLE: runs the bundle with crun. crun 1.8.1 refuses hybrid cgroups (v1 controllers plus
+# /sys/fs/cgroup/unified), so it runs in a private mount namespace where the v2 mount is gone.
+eng_crun() {
+  local bundle=$1 id rc=0
+  [ -f "$bundle/config.json" ] || { eng_err "no $bundle/config.json (make it with eng_bundle)"; return 2; }
+  id=$(eng_new_id); eng_track crun "$id"
+  "${ENG_WRAP[@]}" unshare -m --propagation private sh -c '
+    if mountpoint -q /sys/fs/cgroup/unified; then
+      umount /sys/fs/cgroup/unified || { echo "engines: error: cannot umount /sys/fs/cgroup/unified" >&2; exit 125; }
+    fi
+    exec crun --root "$1" run --bundle "$2" "$3"' sh "$ENG_WORK/state/crun" "$bundle" "$id" </dev/null || rc=$?
+  return "$rc"
+}
+
+# eng_podman --rootfs DIR [--profile P|unconfined] [--nnp true|false] [PODMAN-OPTION...] -- ARGS...
+# podman run --rm with runc, the ulimits/network this VM needs, tmpfs on /run (the host's /run is on the root
+# disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp.
+# P is passed as is (podman reads the Docker format itself).
+eng_podman() {
+  local rootfs="" profile=unconfined nnp=false extra=() id rc=0
+  while [ $# -gt 0 ]; do
+    case $1 in
+      --rootfs) rootfs=$2; shift 2 ;;
+      --profile) profile=$2; shift 2 ;;
+      --nnp) nnp=$2; shift 2 ;;
+      --) shift; break ;;
+      *) extra+=("$1"); shift ;;
+    esac
+  done
+  [ -n "$rootfs" ] && [ $# -gt 0 ] || { eng_err "usage: eng_podman --rootfs DIR [--profile P] [--nnp B] -- ARGS"; return 2; }
+  [ "$profile" = unconfined ] || [ -r "$profile" ] || { eng_err "cannot read profile $profile"; return 1; }
+  [ "$profile" = unconfined ] || profile=$(realpath "$profile")
+  case $nnp in true) extra+=(--security-opt no-new-privileges) ;; false) ;;
+    *) eng_err "eng_podman: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
+  id=$(eng_new_id); eng_track podman "$id"
+  podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp --workdir /tmp \
+    --security-opt "seccomp=$profile" "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
+  return "$rc"
+}
+
+# eng_capture OUT CMD...: runs CMD with stdout+stderr into OUT; prints the exit status (never fails).
+eng_capture() {
+  local out=$1 rc=0; shift
+  "$@" >"$out" 2>&1 || rc=$?
+  echo "$rc"
+}
