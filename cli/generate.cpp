@@ -1,12 +1,55 @@
-#include "base/error.h"
+#include "base/atomic_file.h"
+#include "base/log.h"
 #include "cli/commands.h"
+#include "generator/generate.h"
+#include "generator/options.h"
+#include "profile/writer.h"
 
 namespace profilegen::cli {
 
-// Placeholder until the generate issue lands: the command exists but says plainly that it does nothing yet.
 void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
-  sub.allow_extras();
-  sub.callback([&run] { run = [] () -> int { throw Error("'generate' is not implemented yet"); }; });
+  struct Args {
+    std::string output = "-";
+    std::string default_action = "errno";
+    std::string errno_ret;
+    std::vector<std::string> arches;
+    std::string runtime = "runc";
+    bool no_new_privileges = false;
+    std::string args = "guard";
+    std::vector<std::string> traces;
+  };
+  auto a = std::make_shared<Args>();
+  sub.add_option("-o,--output", a->output, "Where to write the profile (\"-\": stdout)")->default_str("-");
+  sub.add_option("--default-action", a->default_action,
+                 "What calls the profile does not allow get: errno, kill-process, kill-thread, trap or log")
+      ->default_str("errno");
+  sub.add_option("--errno", a->errno_ret, "The errno for --default-action errno: a name (EPERM, EACCES) or 1..4095")
+      ->default_str("EPERM");
+  sub.add_option("--arch", a->arches,
+                 "Also cover this architecture (repeatable; e.g. arm64 for a multi-arch image, x86 for 32-bit "
+                 "programs); names missing there are reported");
+  sub.add_option("--runtime", a->runtime,
+                 "Add the syscalls this container runtime makes after loading the filter: runc, crun or none")
+      ->default_str("runc");
+  sub.add_flag("--no-new-privileges", a->no_new_privileges,
+               "The container runs with no-new-privileges (a smaller runtime layer)");
+  sub.add_option("--args", a->args, "Argument guards: none, guard or strict")->default_str("guard");
+  sub.add_option("traces", a->traces, "Trace files from `profilegen record` (\"-\": stdin)")->required();
+  sub.callback([a, &run] {
+    run = [a]() -> int {
+      generator::GenerateOptions options;
+      options.default_action = generator::ParseDefaultAction(a->default_action);
+      if (!a->errno_ret.empty()) options.errno_ret = generator::ParseErrno(a->errno_ret);
+      for (const std::string& arch : a->arches) options.extra_arches.push_back(generator::ParseArch(arch));
+      options.runtime = generator::ParseRuntime(a->runtime);
+      options.no_new_privileges = a->no_new_privileges;
+      options.args = generator::ParseArgPolicy(a->args);
+      generator::GenerateResult result = generator::Generate(generator::LoadAndMergeTraces(a->traces), options);
+      for (const std::string& w : result.warnings) PrintWarning(w);
+      WriteFileAtomically(a->output, profile::WriteProfile(result.profile));
+      return kExitOk;
+    };
+  });
 }
 
 }  // namespace profilegen::cli

@@ -1,0 +1,16 @@
+# Embeds the runtime layer data files (generator/data/runtime-*.json) into profilegen_generator at build time,
+# so the binary never needs the source tree. Included from the top-level CMakeLists.txt after the generator
+# library is defined.
+set(_pg_data_dir ${PROJECT_SOURCE_DIR}/generator/data)
+file(GLOB _pg_runtime_layers CONFIGURE_DEPENDS ${_pg_data_dir}/runtime-*.json)
+list(SORT _pg_runtime_layers)
+string(REPLACE ";" "|" _pg_runtime_layers_arg "${_pg_runtime_layers}")
+set(_pg_embedded ${PROJECT_BINARY_DIR}/generated/generator/runtime_layers_data.cpp)
+add_custom_command(
+  OUTPUT ${_pg_embedded}
+  COMMAND ${CMAKE_COMMAND} -DOUTPUT=${_pg_embedded} -DINPUTS=${_pg_runtime_layers_arg}
+          -P ${_pg_data_dir}/embed_files.cmake
+  DEPENDS ${_pg_runtime_layers} ${_pg_data_dir}/embed_files.cmake
+  COMMENT "Embedding runtime layer data files"
+  VERBATIM)
+target_sources(profilegen_generator PRIVATE ${_pg_embedded})

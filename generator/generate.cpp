@@ -1,0 +1,558 @@
+#include "generator/generate.h"
+
+#include <sched.h>
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <map>
+#include <optional>
+#include <set>
+#include <string_view>
+#include <tuple>
+
+#include "base/error.h"
+#include "generator/minimise.h"
+#include "generator/probes.h"
+#include "generator/runtime_layer.h"
+#include "syscalls/syscalls.h"
+
+namespace profilegen::generator {
+namespace {
+
+using profile::Action;
+using profile::ArgCondition;
+using profile::Op;
+using profile::Rule;
+
+static_assert((CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
+               CLONE_NEWNET) == kCloneNamespaceMask,
+              "Docker's clone namespace mask");
+
+constexpr uint64_t kEnosys = ENOSYS;
+
+// ---------------------------------------------------------------------------------------------------------
+// What the traces say, per syscall name.
+
+struct Observation {
+  sys::ArchToken arch;
+  uint64_t runs;
+  std::string exe;
+};
+
+struct NameInfo {
+  std::vector<Observation> seen;         // one per architecture it was seen on
+  std::map<int, trace::ArgValues> args;  // captured argument index -> values, united over architectures
+  std::set<int> uncaptured;              // captured indexes that some record lacks (values unknown)
+};
+
+std::string ArchLabel(sys::ArchToken a) {
+  auto info = sys::ArchByToken(a);
+  return info ? std::string(info->scmp) : "architecture " + std::to_string(a);
+}
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Argument guards. Each entry's index must be one trace::CapturedArgs records (checked by a test).
+
+enum class ValueStyle { kDecimal, kHex, kSocketDomain };
+
+struct GuardSpec {
+  std::string_view name;
+  int index;
+  ArgPolicy min_policy;
+  std::string_view what;
+  ValueStyle style;
+};
+
+constexpr GuardSpec kGuards[] = {
+    {"clone", 0, ArgPolicy::kGuard, "flags", ValueStyle::kHex},
+    {"personality", 0, ArgPolicy::kGuard, "persona", ValueStyle::kHex},
+    {"socket", 0, ArgPolicy::kGuard, "domain", ValueStyle::kSocketDomain},
+    {"socketpair", 0, ArgPolicy::kGuard, "domain", ValueStyle::kSocketDomain},
+    {"ioctl", 1, ArgPolicy::kStrict, "request", ValueStyle::kHex},
+    {"prctl", 0, ArgPolicy::kStrict, "option", ValueStyle::kDecimal},
+    {"setns", 1, ArgPolicy::kStrict, "nstype", ValueStyle::kHex},
+    {"unshare", 0, ArgPolicy::kStrict, "flags", ValueStyle::kHex},
+};
+
+const GuardSpec* FindGuard(std::string_view name) {
+  for (const GuardSpec& g : kGuards)
+    if (g.name == name) return &g;
+  return nullptr;
+}
+
+std::string SocketDomainName(uint64_t v) {
+  switch (v) {
+    case AF_UNIX:
+      return "AF_UNIX";
+    case AF_INET:
+      return "AF_INET";
+    case AF_INET6:
+      return "AF_INET6";
+    case AF_NETLINK:
+      return "AF_NETLINK";
+    case AF_PACKET:
+      return "AF_PACKET";
+    case AF_VSOCK:
+      return "AF_VSOCK";
+    default:
+      return "";
+  }
+}
+
+std::string FormatValue(uint64_t v, ValueStyle style) {
+  switch (style) {
+    case ValueStyle::kHex:
+      return Hex(v);
+    case ValueStyle::kSocketDomain: {
+      std::string n = SocketDomainName(v);
+      return n.empty() ? std::to_string(v) : std::to_string(v) + " (" + n + ")";
+    }
+    case ValueStyle::kDecimal:
+      break;
+  }
+  return std::to_string(v);
+}
+
+// One guarded ALLOW rule before arch variants: conditions (a repeated index means OR) and their description.
+struct Guard {
+  std::vector<ArgCondition> args;
+  std::string description;
+};
+
+// ---------------------------------------------------------------------------------------------------------
+
+class Generator {
+ public:
+  Generator(const trace::Trace& merged, const GenerateOptions& options) : merged_(merged), options_(options) {}
+
+  GenerateResult Run() {
+    CollectNames();
+    BuildArchMap();
+    layer_ = SelectRuntimeLayer(options_.runtime, options_.no_new_privileges);
+    SetDefaults();
+    DecideObserved();
+    DecideClone3();
+    AddProbes();
+    AddUnconditionalEntry();
+    for (Rule& r : rules_) result_.profile.syscalls.push_back(std::move(r));
+    Minimise(result_.profile);
+    WarnMissingOnExtraArches();
+    return std::move(result_);
+  }
+
+ private:
+  // --- inputs ---------------------------------------------------------------------------------------------
+
+  void CollectNames() {
+    host_ = merged_.host_arch ? merged_.host_arch : sys::HostArch();
+    runs_ = merged_.runs;
+    for (const auto& [key, rec] : merged_.syscalls) {
+      if (!rec.name) {
+        Warn(ArchLabel(rec.arch) + " syscall number " + std::to_string(rec.nr) + " (" + Seen(rec) +
+             ") has no name in this libseccomp, so a Docker-format profile cannot name it: left out, it gets the "
+             "default action (a newer libseccomp may know it)");
+        continue;
+      }
+      NameInfo& info = names_[*rec.name];
+      info.seen.push_back({rec.arch, rec.runs, rec.first.exe});
+      for (int idx : trace::CapturedArgs(*rec.name)) {
+        auto it = rec.args.find(idx);
+        if (it == rec.args.end()) {
+          info.uncaptured.insert(idx);
+        } else {
+          info.args[idx].Merge(it->second);
+        }
+      }
+    }
+    // Host arch first, then by name: the order the comments list observations in.
+    for (auto& [name, info] : names_) {
+      std::sort(info.seen.begin(), info.seen.end(), [&](const Observation& a, const Observation& b) {
+        return std::make_pair(a.arch != host_, ArchLabel(a.arch)) < std::make_pair(b.arch != host_, ArchLabel(b.arch));
+      });
+    }
+  }
+
+  std::string Seen(const trace::SyscallRecord& rec) const {
+    return SeenPhrase({rec.arch, rec.runs, rec.first.exe});
+  }
+
+  std::string SeenPhrase(const Observation& o) const {
+    std::string s = "observed";
+    if (o.arch != host_) s += " on " + ArchLabel(o.arch);
+    s += " in " + std::to_string(o.runs) + "/" + std::to_string(runs_) + " runs, first by " +
+         (o.exe.empty() ? std::string("an unknown executable") : o.exe);
+    return s;
+  }
+
+  std::string SeenPhrase(const NameInfo& info) const {
+    std::string s;
+    for (const Observation& o : info.seen) s += (s.empty() ? "" : ", ") + SeenPhrase(o);
+    return s;
+  }
+
+  // --- archMap --------------------------------------------------------------------------------------------
+
+  void BuildArchMap() {
+    std::set<sys::ArchToken> observed;
+    for (const auto& [key, rec] : merged_.syscalls) observed.insert(key.first);
+    const std::vector<sys::ArchToken> host_subs = sys::SubArches(host_);
+    auto is_sub_of = [](sys::ArchToken a, sys::ArchToken top) {
+      auto subs = sys::SubArches(top);
+      return std::find(subs.begin(), subs.end(), a) != subs.end();
+    };
+
+    std::set<sys::ArchToken> wanted;  // everything the filter must cover besides the host
+    for (sys::ArchToken a : observed)
+      if (a != host_) wanted.insert(a);
+    for (sys::ArchToken a : options_.extra_arches) {
+      if (a == host_) continue;
+      wanted.insert(a);
+      if (!observed.count(a)) extra_.insert(a);
+    }
+    for (sys::ArchToken a : observed) {
+      if (a != host_ && !is_sub_of(a, host_)) {
+        Warn("the traces contain " + ArchLabel(a) + " syscalls, which a " + ArchLabel(host_) +
+             " host does not run as a sub-architecture; it gets its own archMap entry");
+      }
+    }
+
+    // Top-level entries: the host, then every wanted arch that is not one of the host's sub-architectures.
+    std::vector<sys::ArchToken> tops = {host_};
+    std::vector<sys::ArchToken> others;
+    for (sys::ArchToken a : wanted)
+      if (!is_sub_of(a, host_)) others.push_back(a);
+    std::sort(others.begin(), others.end(),
+              [](sys::ArchToken a, sys::ArchToken b) { return ArchLabel(a) < ArchLabel(b); });
+    tops.insert(tops.end(), others.begin(), others.end());
+
+    for (sys::ArchToken top : tops) {
+      profile::ArchMapEntry entry;
+      entry.architecture = ArchLabel(top);
+      filter_arches_.insert(top);
+      for (sys::ArchToken sub : sys::SubArches(top)) {  // Docker's order (x86_64: x86, x32)
+        if (!wanted.count(sub)) continue;
+        entry.sub_architectures.push_back(ArchLabel(sub));
+        filter_arches_.insert(sub);
+      }
+      result_.profile.arch_map.push_back(std::move(entry));
+      if (IsS390(top)) s390_top_ = true;
+    }
+  }
+
+  static bool IsS390(sys::ArchToken a) {
+    auto info = sys::ArchByToken(a);
+    return info && (info->native == "s390" || info->native == "s390x");
+  }
+
+  // --- default action -------------------------------------------------------------------------------------
+
+  void SetDefaults() {
+    profile::Profile& p = result_.profile;
+    p.default_action = options_.default_action;
+    if (profile::ActionTakesErrno(options_.default_action)) {
+      p.default_errno_ret = options_.errno_ret.value_or(1);
+    } else if (options_.errno_ret) {
+      Warn("--errno " + ErrnoName(*options_.errno_ret) + " has no effect with --default-action " +
+           std::string(profile::ActionName(options_.default_action)) + " (only errno returns an errno)");
+    }
+    if (options_.runtime == Runtime::kNone && options_.no_new_privileges) {
+      Warn("--no-new-privileges has no effect with --runtime none");
+    }
+  }
+
+  // --- observed syscalls ----------------------------------------------------------------------------------
+
+  // The argument values a guard may rely on, or why there are none.
+  const trace::ArgValues* KnownValues(const std::string& name, const NameInfo& info, int index) {
+    auto it = info.args.find(index);
+    if (info.uncaptured.count(index) || it == info.args.end() || (it->second.values.empty() && !it->second.overflow)) {
+      unguarded_.push_back(name + " (argument " + std::to_string(index) + " not captured)");
+      return nullptr;
+    }
+    if (it->second.overflow) {
+      unguarded_.push_back(name + " (more than " + std::to_string(trace::kMaxArgValues) + " distinct values of argument " +
+                           std::to_string(index) + ")");
+      return nullptr;
+    }
+    return &it->second;
+  }
+
+  std::optional<Guard> GuardFor(const std::string& name, const NameInfo& info) {
+    const GuardSpec* spec = FindGuard(name);
+    if (!spec || options_.args < spec->min_policy) return std::nullopt;
+    if (name == "clone" && IsS390(host_)) {
+      unguarded_.push_back("clone (on s390 the flags are argument 1, which the trace does not hold)");
+      return std::nullopt;
+    }
+    const trace::ArgValues* values = KnownValues(name, info, spec->index);
+    if (!values) return std::nullopt;
+    Guard g;
+    const uint32_t idx = static_cast<uint32_t>(spec->index);
+    std::string arg = std::string(spec->what) + " (arg " + std::to_string(idx) + ")";
+    if (name == "clone") {
+      std::set<uint64_t> combos;  // the namespace flags each observed call used
+      for (uint64_t v : values->values) combos.insert(v & kCloneNamespaceMask);
+      std::string list;
+      for (uint64_t m : combos) {
+        g.args.push_back({idx, kCloneNamespaceMask, m, Op::kMaskedEq});
+        list += (list.empty() ? "" : ", ") + Hex(m);
+      }
+      g.description = combos == std::set<uint64_t>{0}
+                          ? arg + " without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"
+                          : arg + " with only the observed namespace flag combinations " + list + " (mask " +
+                                Hex(kCloneNamespaceMask) + ")";
+      return g;
+    }
+    std::string list;
+    for (uint64_t v : values->values) {
+      g.args.push_back({idx, v, 0, Op::kEq});
+      list += (list.empty() ? "" : ", ") + FormatValue(v, spec->style);
+    }
+    g.description = arg + " limited to the observed " + list;
+    return g;
+  }
+
+  void AddGuardedRule(const std::string& name, const Guard& g, const std::string& comment) {
+    Rule r;
+    r.names = {name};
+    r.action = Action::kAllow;
+    r.args = g.args;
+    r.comment = comment;
+    if (name == "clone" && s390_top_) {
+      // s390 passes the clone flags in argument 1 (as Docker's default profile does it).
+      Rule s390 = r;
+      for (ArgCondition& c : s390.args) c.index = 1;
+      s390.includes.arches = {"s390", "s390x"};
+      s390.comment += " (s390 argument order)";
+      r.excludes.arches = {"s390", "s390x"};
+      rules_.push_back(std::move(s390));
+    }
+    rules_.push_back(std::move(r));
+  }
+
+  void DecideObserved() {
+    for (const auto& [name, info] : names_) {
+      if (layer_.names.count(name)) {
+        unconditional_.insert(name);
+        continue;
+      }
+      if (name == "clone3") continue;  // DecideClone3
+      if (options_.args == ArgPolicy::kNone) {
+        unconditional_.insert(name);
+        continue;
+      }
+      std::optional<Guard> g = GuardFor(name, info);
+      if (!g) {
+        unconditional_.insert(name);
+        continue;
+      }
+      std::string comment = name + ": " + SeenPhrase(info) + "; guard: " + g->description;
+      if (name == "clone") {
+        clone_guarded_ = true;
+        if (layer_.names.count("clone3")) {
+          comment += "; clone3 stays allowed for the " + layer_.label + ", so this guard does not cover clone3";
+        }
+      }
+      if ((name == "socket" || name == "socketpair") && filter_arches_.count(sys::ArchByNativeName("x86")->token)) {
+        comment += "; on SCMP_ARCH_X86 calls made through socketcall cannot be argument-checked";
+      }
+      AddGuardedRule(name, *g, comment);
+    }
+  }
+
+  // clone3 takes its flags in a struct in memory, which seccomp cannot read: when clone is guarded, clone3
+  // answers ENOSYS so the C library falls back to clone (Docker's default does the same).
+  void DecideClone3() {
+    auto it = names_.find("clone3");
+    const bool observed = it != names_.end();
+    if (layer_.names.count("clone3")) return;  // already unconditional (the runtime needs it)
+    if (options_.args == ArgPolicy::kNone) {
+      if (observed) unconditional_.insert("clone3");
+      return;  // else: the ENOSYS probe
+    }
+    if (observed && !clone_guarded_ && names_.count("clone")) {
+      unconditional_.insert("clone3");  // clone itself could not be guarded: nothing to protect
+      return;
+    }
+    if (observed && !names_.count("clone")) {
+      // The fallback the ENOSYS answer leads to must work: clone without namespace flags.
+      Guard g{{{0, kCloneNamespaceMask, 0, Op::kMaskedEq}},
+              "flags (arg 0) without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"};
+      AddGuardedRule("clone", g,
+                     "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS); guard: " +
+                         g.description);
+      clone_guarded_ = true;
+    }
+    if (observed) {
+      Warn("clone3 was " + SeenPhrase(it->second) +
+           ", but seccomp cannot check its flags (they are in memory): under --args " +
+           std::string(ArgPolicyName(options_.args)) +
+           " it answers ENOSYS and the C library falls back to clone, allowed without namespace flags. If the "
+           "program calls clone3 itself without a fallback, use --args none");
+    }
+    if (!clone_guarded_) return;  // not observed, clone not allowed: the ENOSYS probe covers it
+    Rule r;
+    r.names = {"clone3"};
+    r.action = Action::kErrno;
+    r.errno_ret = kEnosys;
+    r.comment = std::string("clone3: ") + (observed ? SeenPhrase(it->second) : "not observed") +
+                "; answers ENOSYS so that the C library falls back to the guarded clone";
+    rules_.push_back(std::move(r));
+    clone3_decided_ = true;
+  }
+
+  // --- ENOSYS probes --------------------------------------------------------------------------------------
+
+  bool PresentOnFilter(std::string_view name) const {
+    for (sys::ArchToken a : filter_arches_)
+      if (sys::Resolve(a, name).status == sys::NameStatus::kPresent) return true;
+    return false;
+  }
+
+  void AddProbes() {
+    std::string names;
+    Rule r;
+    r.action = Action::kErrno;
+    r.errno_ret = kEnosys;
+    for (const EnosysProbe& probe : EnosysProbes()) {
+      std::string name(probe.name);
+      if (names_.count(name) || layer_.names.count(name)) continue;
+      if (name == "clone3" && clone3_decided_) continue;
+      if (!sys::IsKnownName(name) || !PresentOnFilter(name)) continue;
+      r.names.push_back(name);
+      names += " " + name;
+    }
+    if (r.names.empty()) return;
+    r.comment = "ENOSYS probes, not observed (C libraries and language runtimes fall back when these are not "
+                "implemented, but fail on EPERM):" + names;
+    rules_.push_back(std::move(r));
+  }
+
+  // --- the unconditional ALLOW entry ----------------------------------------------------------------------
+
+  void AddUnconditionalEntry() {
+    for (const std::string& n : layer_.names) unconditional_.insert(n);
+    if (unconditional_.empty()) return;
+    // Group the observed names by (arch, runs, first executable): one phrase per group.
+    std::map<std::tuple<bool, std::string, sys::ArchToken, uint64_t, std::string>, std::vector<std::string>> groups;
+    for (const std::string& name : unconditional_) {
+      auto it = names_.find(name);
+      if (it == names_.end()) continue;
+      for (const Observation& o : it->second.seen) {
+        // More runs first: ~runs sorts descending.
+        groups[{o.arch != host_, ArchLabel(o.arch), o.arch, ~o.runs, o.exe}].push_back(name);
+      }
+    }
+    std::string comment;
+    auto add = [&](const std::string& piece) { comment += (comment.empty() ? "" : "; ") + piece; };
+    for (const auto& [key, names] : groups) {
+      const auto& [foreign, label, arch, inv_runs, exe] = key;
+      Observation o{arch, ~inv_runs, exe};
+      std::string piece = SeenPhrase(o) + ":";
+      for (const std::string& n : names) piece += " " + n;
+      add(piece);
+    }
+    if (!layer_.names.empty()) {
+      std::string piece = layer_.label + ":";
+      for (const std::string& n : layer_.names) piece += " " + n;
+      add(piece);
+    }
+    if (!unguarded_.empty()) {
+      std::string piece = "no argument guard for";
+      for (size_t i = 0; i < unguarded_.size(); ++i) piece += (i ? ", " : " ") + unguarded_[i];
+      add(piece);
+    }
+    Rule r;
+    r.names.assign(unconditional_.begin(), unconditional_.end());
+    r.action = Action::kAllow;
+    r.comment = comment;
+    rules_.push_back(std::move(r));
+  }
+
+  // --- --arch ---------------------------------------------------------------------------------------------
+
+  void WarnMissingOnExtraArches() {
+    std::set<std::string> allowed;
+    for (const Rule& r : result_.profile.syscalls)
+      if (r.action == Action::kAllow) allowed.insert(r.names.begin(), r.names.end());
+    for (sys::ArchToken a : extra_) {
+      std::vector<std::string> missing;
+      for (const std::string& n : allowed)
+        if (sys::Resolve(a, n).status != sys::NameStatus::kPresent) missing.push_back(n);
+      if (missing.empty()) continue;
+      auto info = sys::ArchByToken(a);
+      std::string native = info ? std::string(info->native) : ArchLabel(a);
+      std::string list;
+      for (const std::string& n : missing) list += (list.empty() ? "" : ", ") + n;
+      Warn("--arch " + native + ": " + std::to_string(missing.size()) + " allowed syscall" +
+           (missing.size() == 1 ? " does" : "s do") + " not exist on " + ArchLabel(a) +
+           " and have no effect there: " + list + ". A program built for " + native +
+           " makes other calls instead (e.g. openat for open): record it on " + native + " and merge the traces");
+    }
+  }
+
+  void Warn(std::string message) { result_.warnings.push_back(std::move(message)); }
+
+  const trace::Trace& merged_;
+  const GenerateOptions& options_;
+  GenerateResult result_;
+
+  sys::ArchToken host_ = 0;
+  uint64_t runs_ = 0;
+  std::map<std::string, NameInfo> names_;
+  std::set<sys::ArchToken> filter_arches_;  // every arch the archMap covers
+  std::set<sys::ArchToken> extra_;          // --arch values not observed in the traces
+  bool s390_top_ = false;
+  RuntimeLayer layer_;
+
+  std::set<std::string> unconditional_;
+  std::vector<Rule> rules_;               // guarded and ENOSYS rules
+  std::vector<std::string> unguarded_;    // guardable names left unguarded, with why
+  bool clone_guarded_ = false;
+  bool clone3_decided_ = false;
+};
+
+}  // namespace
+
+GenerateResult Generate(const trace::Trace& merged, const GenerateOptions& options) {
+  return Generator(merged, options).Run();
+}
+
+trace::Trace LoadAndMergeTraces(const std::vector<std::string>& paths) {
+  std::vector<trace::Trace> traces;
+  std::vector<std::string> errors;
+  for (const std::string& path : paths) {
+    try {
+      traces.push_back(trace::LoadTrace(path));
+    } catch (const Error& e) {
+      errors.push_back(e.what());
+    }
+  }
+  if (errors.size() == 1) throw Error(errors[0]);
+  if (!errors.empty()) {
+    std::string msg = std::to_string(errors.size()) + " of " + std::to_string(paths.size()) + " traces cannot be used:";
+    for (const std::string& e : errors) msg += "\n  " + e;
+    throw Error(msg);
+  }
+  std::map<std::string, std::vector<std::string>> by_host;
+  for (size_t i = 0; i < traces.size(); ++i) by_host[ArchLabel(traces[i].host_arch)].push_back(paths[i]);
+  if (by_host.size() > 1) {
+    std::string msg = "the traces were recorded on different host architectures:";
+    for (const auto& [arch, files] : by_host) {
+      msg += "\n  " + arch + ":";
+      for (const std::string& f : files) msg += " " + f;
+    }
+    throw Error(msg + "\ngenerate one profile per host architecture, or record on one and add the others with --arch");
+  }
+  return trace::MergeAll(traces);
+}
+
+}  // namespace profilegen::generator
