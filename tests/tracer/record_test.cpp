@@ -1,0 +1,255 @@
+// Tracer tests on real programs: the recorded syscall set must equal what `strace -f` sees for the same run.
+#include <catch2/catch.hpp>
+
+#include "tests/tracer/harness.h"
+
+using harness::Binary;
+using harness::Sample;
+using harness::Sh;
+
+namespace {
+
+struct Comparison {
+  std::set<std::string> ours, strace;
+  nlohmann::json trace;
+};
+
+// Records `cmd` and runs it under strace -f, both with stdout and stderr to files (the same kind of
+// file descriptor, so libc makes the same isatty/ioctl calls).
+Comparison RecordAndStrace(const harness::TempDir& dir, const std::string& cmd) {
+  auto rec = Sh(Binary() + " record -q -o " + (dir / "trace.json") + " -- " + cmd + " >" + (dir / "out1") + " 2>&1");
+  INFO(rec.output << harness::Slurp(dir / "out1"));
+  REQUIRE(rec.code == 0);
+  auto st = Sh("strace -f -qq -o " + (dir / "strace.txt") + " " + cmd + " >" + (dir / "out2") + " 2>&1");
+  REQUIRE(st.code == 0);
+  Comparison c;
+  c.trace = harness::ReadJson(dir / "trace.json");
+  c.ours = harness::TraceNames(c.trace);
+  c.strace = harness::StraceNames(dir / "strace.txt");
+  return c;
+}
+
+void RequireSameSets(const Comparison& c) {
+  std::set<std::string> missing, invented;
+  for (const auto& n : c.strace)
+    if (!c.ours.count(n)) missing.insert(n);
+  for (const auto& n : c.ours)
+    if (!c.strace.count(n)) invented.insert(n);
+  std::string m, i;
+  for (const auto& n : missing) m += n + " ";
+  for (const auto& n : invented) i += n + " ";
+  INFO("missing (strace saw, we did not): " << m);
+  INFO("invented (we saw, strace did not): " << i);
+  CHECK(missing.empty());
+  CHECK(invented.empty());
+}
+
+}  // namespace
+
+TEST_CASE("record matches strace -f on every sample [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  const char* samples[] = {"threads", "pipeline", "vfork", "exec_thread", "signals", "mkdir_tool /tmp/pg-test-mkdir",
+                           "static32", "int80", "daemon"};
+  for (const char* s : samples) {
+    SECTION(s) {
+      harness::TempDir dir;
+      RequireSameSets(RecordAndStrace(dir, Sample(s)));
+    }
+  }
+  SECTION("a shell pipeline with busybox") {
+    harness::TempDir dir;
+    RequireSameSets(RecordAndStrace(dir, "sh -c 'ls / | wc -l; cat /etc/hostname >/dev/null'"));
+  }
+}
+
+TEST_CASE("each syscall is recorded with its own architecture [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  SECTION("a 32-bit static program makes i386 syscalls; its execve is x86_64") {
+    auto c = RecordAndStrace(dir, Sample("static32"));
+    auto x86 = harness::TraceNames(c.trace, "SCMP_ARCH_X86");
+    auto x64 = harness::TraceNames(c.trace, "SCMP_ARCH_X86_64");
+    CHECK(x86.count("uname"));
+    CHECK(x86.count("exit_group"));
+    CHECK(x64 == std::set<std::string>{"execve"});
+    CHECK(c.trace["host"]["arch"] == "SCMP_ARCH_X86_64");
+  }
+  SECTION("int 0x80 from a 64-bit program is an i386 getpid") {
+    auto c = RecordAndStrace(dir, Sample("int80"));
+    CHECK(harness::TraceNames(c.trace, "SCMP_ARCH_X86") == std::set<std::string>{"getpid"});
+    for (const auto& e : c.trace["syscalls"])
+      if (e["arch"] == "SCMP_ARCH_X86") CHECK(e["nr"] == 20);
+  }
+}
+
+TEST_CASE("trace content: counts, provenance, tasks, captured arguments [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- " + Sample("exec_thread") + " >/dev/null");
+  REQUIRE(r.code == 0);
+  auto t = harness::ReadJson(dir / "t.json");
+  CHECK(t["profilegen"] == "trace");
+  CHECK(t["version"] == 1);
+  CHECK(t["exit"]["code"] == 0);
+  CHECK(t["tasks"] == 2);
+  CHECK(t["command"][0] == Sample("exec_thread"));
+  bool saw_clone = false;
+  for (const auto& e : t["syscalls"]) {
+    CHECK(e["count"].get<int>() >= 1);
+    if (e["name"] == "execve") {
+      CHECK(e["count"] == 2);  // the command itself, then uname from the thread
+      CHECK(e["first"]["exe"] == Sample("exec_thread"));
+    }
+    if (e["name"] == "clone3" || e["name"] == "clone") {
+      saw_clone = true;
+    }
+  }
+  CHECK(saw_clone);
+
+  // Captured arguments: socket domain and type; clone flags.
+  r = Sh(Binary() + " record -q -o " + (dir / "s.json") +
+         " -- python3 -c 'import socket; socket.socket(socket.AF_UNIX, socket.SOCK_STREAM); "
+         "socket.socket(socket.AF_INET, socket.SOCK_DGRAM)'");
+  REQUIRE(r.code == 0);
+  auto s = harness::ReadJson(dir / "s.json");
+  bool saw_socket = false;
+  for (const auto& e : s["syscalls"]) {
+    if (e["name"] != "socket") continue;
+    saw_socket = true;
+    auto domains = e["args"]["0"]["values"].get<std::set<uint64_t>>();
+    CHECK(domains.count(1));  // AF_UNIX
+    CHECK(domains.count(2));  // AF_INET
+    auto types = e["args"]["1"]["values"].get<std::set<uint64_t>>();
+    bool stream = false, dgram = false;
+    for (uint64_t ty : types) {
+      stream |= (ty & 0xf) == 1;
+      dgram |= (ty & 0xf) == 2;
+    }
+    CHECK(stream);
+    CHECK(dgram);
+  }
+  CHECK(saw_socket);
+}
+
+TEST_CASE("exit status and signals pass through [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  std::string rec = Binary() + " record -q -o " + (dir / "t.json") + " -- ";
+  CHECK(Sh(rec + "sh -c 'exit 7'").code == 7);
+  CHECK(harness::ReadJson(dir / "t.json")["exit"]["code"] == 7);
+  CHECK(Sh(rec + "sh -c 'kill -SEGV $$'").code == 128 + 11);
+  CHECK(harness::ReadJson(dir / "t.json")["exit"]["signal"] == "SIGSEGV");
+  auto nf = Sh(rec + "no-such-command-here");
+  CHECK(nf.code == 127);
+  CHECK(nf.output.find("profilegen: error: cannot run no-such-command-here: command not found") != std::string::npos);
+  auto ne = Sh(rec + "/etc/hostname");
+  CHECK(ne.code == 126);
+  CHECK(Sh(Binary() + " record -q -o " + (dir / "x.json") + " --bogus -- true").code == 2);
+  CHECK(Sh(Binary() + " record -q -o " + (dir / "x.json")).code == 2);
+}
+
+TEST_CASE("signals sent to record are forwarded and the trace is still written [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  for (const char* sig : {"TERM", "INT", "HUP"}) {
+    SECTION(sig) {
+      auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- sleep 30 & pid=$!; sleep 0.5; kill -" + sig +
+                  " $pid; wait $pid");
+      int signo = std::string(sig) == "TERM" ? 15 : std::string(sig) == "INT" ? 2 : 1;
+      CHECK(r.code == 128 + signo);
+      auto t = harness::ReadJson(dir / "t.json");
+      CHECK(t["exit"]["signal"] == std::string("SIG") + sig);
+      CHECK(harness::TraceNames(t).count("clock_nanosleep"));
+    }
+  }
+}
+
+TEST_CASE("group-stop: SIGSTOP and SIGCONT of a tracee [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") +
+              " -- sh -c 'sh -c \"kill -STOP \\$\\$; echo resumed\" & child=$!; sleep 0.3; "
+              "grep -q \"^State:.*T\" /proc/$child/status && echo was-stopped; kill -CONT $child; wait $child'");
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("was-stopped") != std::string::npos);
+  CHECK(r.output.find("resumed") != std::string::npos);
+}
+
+TEST_CASE("a tracee that tries to ptrace gets EPERM, record carries on [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- strace -o /dev/null true");
+  INFO(r.output);
+  CHECK(r.code != 0);  // strace cannot trace its child: that child is ours
+  CHECK(harness::TraceNames(harness::ReadJson(dir / "t.json")).count("ptrace"));
+}
+
+TEST_CASE("daemonising children are followed until they exit [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- " + Sample("daemon") + " " + (dir / "daemon.out"));
+  CHECK(r.code == 0);
+  // record returned only after the daemon finished: its file is complete, its syscalls recorded.
+  CHECK(harness::Slurp(dir / "daemon.out") == "daemon was here\n");
+  auto t = harness::ReadJson(dir / "t.json");
+  auto names = harness::TraceNames(t);
+  CHECK(names.count("setsid"));
+  CHECK(names.count("fsync"));
+  CHECK(t["tasks"] == 3);
+}
+
+TEST_CASE("--known lets known syscalls through and carries them over [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  std::string cmd = Sample("mkdir_tool") + " " + (dir / "d") + " >/dev/null";
+  REQUIRE(Sh(Binary() + " record -q -o " + (dir / "first.json") + " -- " + cmd).code == 0);
+  REQUIRE(Sh(Binary() + " record -q --known " + (dir / "first.json") + " -o " + (dir / "second.json") + " -- " + cmd)
+              .code == 0);
+  auto first = harness::ReadJson(dir / "first.json");
+  auto second = harness::ReadJson(dir / "second.json");
+  CHECK(harness::TraceNames(first) == harness::TraceNames(second));
+  // Known syscalls did not stop: their counts are the first run's, carried over.
+  for (const auto& e : second["syscalls"]) {
+    if (e["name"] == "mkdir") CHECK(e["count"] == 1);
+  }
+  // A new syscall in the second run is still recorded.
+  REQUIRE(Sh(Binary() + " record -q --known " + (dir / "first.json") + " -o " + (dir / "third.json") +
+             " -- sh -c '" + Sample("mkdir_tool") + " " + (dir / "d") + " >/dev/null; sync'")
+              .code == 0);
+  auto third = harness::TraceNames(harness::ReadJson(dir / "third.json"));
+  CHECK(third.count("sync"));
+  CHECK(third.count("mkdir"));
+}
+
+TEST_CASE("--pid attaches to a running process and detaches on SIGINT [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh("sh -c 'while :; do cat /proc/self/stat >/dev/null; sleep 0.05; done' & target=$!; sleep 0.3; " +
+              Binary() + " record -q --pid $target -o " + (dir / "t.json") +
+              " & rec=$!; sleep 1; kill -INT $rec; wait $rec; rc=$?; sleep 0.2; "
+              "if kill -0 $target; then echo still-running; fi; kill $target; exit $rc");
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("still-running") != std::string::npos);
+  auto t = harness::ReadJson(dir / "t.json");
+  auto names = harness::TraceNames(t);
+  CHECK(names.count("wait4"));
+  CHECK(names.count("clone"));
+}
+
+TEST_CASE("output is written atomically; a failed write is loud and replaces nothing [ptrace][root]",
+          "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o /nonexistent-dir/t.json -- true");
+  CHECK(r.code == 125);
+  CHECK(r.output.find("profilegen: error: cannot write /nonexistent-dir/t.json") != std::string::npos);
+  // -o - writes the trace to stdout.
+  r = Sh(Binary() + " record -q -o - -- true 2>/dev/null");
+  CHECK(r.code == 0);
+  CHECK(nlohmann::json::parse(r.output)["profilegen"] == "trace");
+  // No temporary files are left behind.
+  REQUIRE(Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- true").code == 0);
+  CHECK(Sh("ls " + dir.path).output == "t.json\n");
+}
