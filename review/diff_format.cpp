@@ -1,0 +1,278 @@
+#include <map>
+#include <tuple>
+
+#include "base/json_io.h"
+#include "review/diff.h"
+#include "review/target.h"
+
+namespace profilegen::review {
+
+using nlohmann::ordered_json;
+
+ordered_json VerdictToJson(const profile::Verdict& v) {
+  ordered_json j;
+  j["action"] = std::string(profile::ActionName(v.action));
+  if (profile::ActionTakesErrno(v.action)) j["errnoRet"] = v.errno_ret;
+  return j;
+}
+
+ordered_json RuleToJson(const profile::EffectiveRule& r) {
+  ordered_json j = VerdictToJson(r.verdict);
+  ordered_json args = ordered_json::array();
+  for (const auto& c : r.conditions) {
+    args.push_back({{"index", c.index},
+                    {"value", c.value},
+                    {"valueTwo", c.value_two},
+                    {"op", std::string(profile::OpName(c.op))}});
+  }
+  j["args"] = std::move(args);
+  return j;
+}
+
+ordered_json TargetToJson(const profile::Target& t) {
+  ordered_json j;
+  j["engine"] = EngineName(t.engine);
+  j["arch"] = ArchScmp(t.arch);
+  j["caps"] = std::vector<std::string>(t.caps.begin(), t.caps.end());
+  j["kernel"] = std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor);
+  return j;
+}
+
+namespace {
+
+ordered_json TreatmentToJson(const Treatment& t) {
+  ordered_json j;
+  j["allowance"] = std::string(AllowanceName(t.allowance));
+  j["in_filter"] = t.in_filter;
+  j["default"] = t.in_filter && t.by_default;
+  ordered_json rules = ordered_json::array();
+  for (const auto& r : t.rules) rules.push_back(RuleToJson(r));
+  j["rules"] = std::move(rules);
+  j["text"] = t.Describe();
+  return j;
+}
+
+// One line of the human-readable outputs: the same change on several arches (amd64, x86, x32) shown once.
+struct Row {
+  ChangeKind kind;
+  Direction direction;
+  std::string name, before, after;
+  std::optional<RiskInfo> risk;
+  Allowance docker;
+  std::vector<sys::ArchToken> arches;
+};
+
+std::vector<Row> GroupRows(const DiffResult& diff, bool include_arch_changes) {
+  using Key = std::tuple<int, std::string, std::string, std::string, int, bool>;
+  std::map<Key, Row> rows;
+  for (const auto& a : diff.arches) {
+    for (const auto& s : a.syscalls) {
+      if (a.status != ArchStatus::kBoth && !(include_arch_changes && s.risk)) continue;
+      Key key{static_cast<int>(s.kind), s.name, s.before.Describe(), s.after.Describe(), static_cast<int>(s.direction),
+              s.risk.has_value()};
+      auto [it, inserted] = rows.try_emplace(key);
+      if (inserted) {
+        it->second = Row{s.kind, s.direction, s.name, s.before.Describe(), s.after.Describe(), s.risk, s.docker, {}};
+      }
+      it->second.arches.push_back(a.arch);
+      if (s.docker > it->second.docker) it->second.docker = s.docker;
+    }
+  }
+  std::vector<Row> out;
+  for (auto& [_, r] : rows) out.push_back(std::move(r));
+  return out;  // ordered: added, removed, changed; then by name
+}
+
+std::string ArchList(const std::vector<sys::ArchToken>& arches) {
+  std::string s;
+  for (auto a : arches) s += (s.empty() ? "" : ",") + ArchNative(a);
+  return s;
+}
+
+std::string SummaryLine(const DiffResult& diff) {
+  if (diff.Identical()) return "no effective difference";
+  if (diff.SeccompChanged()) {
+    return diff.new_off ? "seccomp switched OFF by the new profile: every syscall is allowed"
+                        : "seccomp switched on by the new profile (the old one ran unconfined)";
+  }
+  const DiffCounts c = diff.Counts();
+  std::string s = std::to_string(c.added) + " added";
+  if (c.risky) s += " (" + std::to_string(c.risky) + " risky)";
+  s += ", " + std::to_string(c.removed) + " removed, " + std::to_string(c.changed) + " changed";
+  if (c.arches_added) s += ", " + std::to_string(c.arches_added) + " arch" + (c.arches_added > 1 ? "es" : "") + " added";
+  if (c.arches_removed)
+    s += ", " + std::to_string(c.arches_removed) + " arch" + (c.arches_removed > 1 ? "es" : "") + " removed";
+  if (diff.DefaultChanged()) s += diff.DefaultWidened() ? ", default action now ALLOWS" : ", default action changed";
+  return s;
+}
+
+std::string ArchChangeLine(const ArchDiff& a) {
+  size_t risky = 0;
+  std::string risky_names;
+  for (const auto& s : a.syscalls) {
+    if (!s.risk) continue;
+    ++risky;
+    risky_names += (risky_names.empty() ? "" : ", ") + s.name;
+  }
+  std::string s = ArchScmp(a.arch) + (a.status == ArchStatus::kAdded ? " added: " : " removed: ") +
+                  std::to_string(a.syscalls.size()) + " syscall" + (a.syscalls.size() == 1 ? "" : "s") +
+                  (a.status == ArchStatus::kAdded ? " allowed" : " no longer allowed");
+  if (risky) s += ", " + std::to_string(risky) + " risky (" + risky_names + ")";
+  return s;
+}
+
+char Sigil(ChangeKind k) { return k == ChangeKind::kAdded ? '+' : k == ChangeKind::kRemoved ? '-' : '~'; }
+
+}  // namespace
+
+std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, bool colour) {
+  Colours c{colour};
+  std::string out = c.bold() + "profilegen diff " + labels.old_name + " -> " + labels.new_name + c.reset() + " (" +
+                    DescribeTarget(diff.target) + ")\n";
+  if (diff.SeccompChanged()) {
+    out += (diff.new_off ? c.red() : c.green()) + SummaryLine(diff) + c.reset() + "\n";
+  } else if (!diff.Identical()) {
+    if (diff.DefaultChanged()) {
+      out += (diff.DefaultWidened() ? c.red() : c.yellow()) + "default action: " + DescribeVerdict(diff.old_default) +
+             " -> " + DescribeVerdict(diff.new_default) + c.reset() + "\n";
+    }
+    for (const auto& a : diff.arches) {
+      if (a.status == ArchStatus::kBoth) continue;
+      out += (a.status == ArchStatus::kAdded ? c.red() : c.green()) + "arch " + ArchChangeLine(a) + c.reset() + "\n";
+    }
+    size_t width = 0;
+    std::vector<Row> rows = GroupRows(diff, true);
+    for (const auto& r : rows) width = std::max(width, r.name.size());
+    for (const auto& r : rows) {
+      std::string colour_on = r.kind == ChangeKind::kAdded     ? c.red()
+                              : r.kind == ChangeKind::kRemoved ? c.green()
+                                                               : c.yellow();
+      std::string line = colour_on + Sigil(r.kind) + " " + r.name + std::string(width - r.name.size(), ' ') + c.reset();
+      line += "  [" + ArchList(r.arches) + "]";
+      if (r.kind == ChangeKind::kChanged) line += " " + std::string(DirectionName(r.direction)) + ":";
+      line += " " + r.before + " -> " + r.after + "\n";
+      out += line;
+      if (r.risk || r.kind == ChangeKind::kAdded || r.direction == Direction::kWidened) {
+        std::string note = std::string(width + 4, ' ');
+        if (r.risk) {
+          note += c.red() + "risk: " + std::string(CategoryName(r.risk->category)) + ": " + std::string(r.risk->reason) +
+                  c.reset() + "; ";
+        }
+        note += "Docker default: " + std::string(AllowanceName(r.docker)) + "\n";
+        out += note;
+      }
+    }
+  }
+  std::string summary = SummaryLine(diff);
+  if (labels.fail_on != FailOn::kNever) {
+    summary += GateFails(diff, labels.fail_on) ? "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": FAILED"
+                                               : "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": passed";
+  }
+  out += c.bold() + summary + c.reset() + "\n";
+  return out;
+}
+
+std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels) {
+  std::string out = "### Seccomp profile diff: " + SummaryLine(diff) + "\n\n";
+  out += "`" + MarkdownCell(labels.old_name) + "` → `" + MarkdownCell(labels.new_name) + "`, effective policy for " +
+         DescribeTarget(diff.target) + ".";
+  if (labels.fail_on != FailOn::kNever) {
+    out += GateFails(diff, labels.fail_on) ? " **Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: failed.**"
+                                           : " Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: passed.";
+  }
+  out += "\n";
+  if (diff.Identical() || diff.SeccompChanged()) return out;
+  out += "\n";
+  if (diff.DefaultChanged()) {
+    out += std::string(diff.DefaultWidened() ? "- :warning: " : "- ") + "Default action: `" +
+           DescribeVerdict(diff.old_default) + "` → `" + DescribeVerdict(diff.new_default) + "`\n";
+  }
+  for (const auto& a : diff.arches) {
+    if (a.status != ArchStatus::kBoth) out += std::string(a.status == ArchStatus::kAdded ? "- :warning: " : "- ") +
+                                              "Architecture " + MarkdownCell(ArchChangeLine(a)) + "\n";
+  }
+  std::vector<Row> rows = GroupRows(diff, true);
+  if (rows.empty()) return out;
+  const bool fold = rows.size() > 40;
+  out += "\n";
+  if (fold) out += "<details><summary>" + std::to_string(rows.size()) + " changes</summary>\n\n";
+  out += "| | syscall | arches | old | new | risk | Docker default |\n";
+  out += "|---|---|---|---|---|---|---|\n";
+  for (const auto& r : rows) {
+    std::string what = r.kind == ChangeKind::kAdded     ? "added"
+                       : r.kind == ChangeKind::kRemoved ? "removed"
+                                                        : std::string(DirectionName(r.direction));
+    std::string risk = r.risk ? ":warning: **" + std::string(CategoryName(r.risk->category)) + "**: " +
+                                    MarkdownCell(r.risk->reason)
+                              : "";
+    out += "| " + what + " | `" + r.name + "` | " + ArchList(r.arches) + " | `" + MarkdownCell(r.before) + "` | `" +
+           MarkdownCell(r.after) + "` | " + risk + " | " + std::string(AllowanceName(r.docker)) + " |\n";
+  }
+  if (fold) out += "\n</details>\n";
+  return out;
+}
+
+ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
+  ordered_json j;
+  j["profilegen"] = "diff";
+  j["version"] = 1;
+  j["old"] = labels.old_name;
+  j["new"] = labels.new_name;
+  j["target"] = TargetToJson(diff.target);
+  j["identical"] = diff.Identical();
+  const DiffCounts c = diff.Counts();
+  j["summary"] = {{"added", c.added},
+                  {"removed", c.removed},
+                  {"changed", c.changed},
+                  {"widened", c.widened},
+                  {"risky", c.risky},
+                  {"arches_added", c.arches_added},
+                  {"arches_removed", c.arches_removed},
+                  {"default_changed", diff.DefaultChanged()},
+                  {"default_widened", diff.DefaultWidened()},
+                  {"seccomp_switched_off", diff.SeccompSwitchedOff()}};
+  j["seccomp"] = {{"old", diff.old_off ? "off" : "on"}, {"new", diff.new_off ? "off" : "on"}};
+  if (!diff.old_off && !diff.new_off) {
+    j["default_action"] = {{"old", VerdictToJson(diff.old_default)}, {"new", VerdictToJson(diff.new_default)}};
+  } else {
+    j["default_action"] = nullptr;
+  }
+  ordered_json arches = ordered_json::array();
+  for (const auto& a : diff.arches) {
+    ordered_json ja;
+    ja["arch"] = ArchScmp(a.arch);
+    ja["status"] = std::string(ArchStatusName(a.status));
+    ordered_json list = ordered_json::array();
+    for (const auto& s : a.syscalls) {
+      ordered_json js;
+      js["name"] = s.name;
+      js["change"] = std::string(ChangeKindName(s.kind));
+      js["direction"] = std::string(DirectionName(s.direction));
+      js["old"] = TreatmentToJson(s.before);
+      js["new"] = TreatmentToJson(s.after);
+      if (s.risk) {
+        js["risk"] = {{"category", std::string(CategoryName(s.risk->category))}, {"reason", std::string(s.risk->reason)}};
+      } else {
+        js["risk"] = nullptr;
+      }
+      js["docker_default"] = std::string(AllowanceName(s.docker));
+      list.push_back(std::move(js));
+    }
+    ja["syscalls"] = std::move(list);
+    arches.push_back(std::move(ja));
+  }
+  j["arches"] = std::move(arches);
+  j["gate"] = {{"fail_on", std::string(FailOnName(labels.fail_on))}, {"failed", GateFails(diff, labels.fail_on)}};
+  return j;
+}
+
+std::string FormatDiff(const DiffResult& diff, const DiffLabels& labels, OutputFormat format, bool colour) {
+  switch (format) {
+    case OutputFormat::kText: return FormatDiffText(diff, labels, colour);
+    case OutputFormat::kMarkdown: return FormatDiffMarkdown(diff, labels);
+    case OutputFormat::kJson: return DumpCanonical(DiffToJson(diff, labels));
+  }
+  return {};
+}
+
+}  // namespace profilegen::review
