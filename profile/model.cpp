@@ -1,6 +1,11 @@
 #include "profile/model.h"
 
+#include <string.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
+#include <map>
 #include <utility>
 
 namespace profilegen::profile {
@@ -83,6 +88,50 @@ const std::vector<std::string>& OpNames() {
     return v;
   }();
   return names;
+}
+
+namespace {
+
+const std::map<std::string, int, std::less<>>& ErrnoByName() {
+  static const std::map<std::string, int, std::less<>> m = [] {
+    std::map<std::string, int, std::less<>> names;
+    for (int e = 1; e < 4096; ++e) {
+      if (const char* n = strerrorname_np(e)) names.emplace(n, e);
+    }
+    // Aliases strerrorname_np does not return.
+    names.emplace("EWOULDBLOCK", EWOULDBLOCK);
+    names.emplace("EDEADLOCK", EDEADLOCK);
+    names.emplace("ENOTSUP", ENOTSUP);
+    return names;
+  }();
+  return m;
+}
+
+}  // namespace
+
+std::optional<uint64_t> ErrnoFromString(std::string_view s) {
+  if (!s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+    return std::stoull(std::string(s));
+  }
+  auto it = ErrnoByName().find(s);
+  if (it != ErrnoByName().end()) return static_cast<uint64_t>(it->second);
+  return std::nullopt;
+}
+
+const std::vector<std::string>& ErrnoNames() {
+  static const std::vector<std::string> v = [] {
+    std::vector<std::string> names;
+    for (const auto& entry : ErrnoByName()) names.push_back(entry.first);
+    return names;
+  }();
+  return v;
+}
+
+std::string ErrnoLabel(uint64_t e) {
+  if (e > 0 && e < 4096) {
+    if (const char* n = strerrorname_np(static_cast<int>(e))) return std::string(n) + " = " + std::to_string(e);
+  }
+  return std::to_string(e);
 }
 
 }  // namespace profilegen::profile

@@ -20,6 +20,14 @@ const std::vector<std::string>& ActionNames();
 /// Whether errnoRet means anything for this action (ERRNO and TRACE only).
 inline bool ActionTakesErrno(Action a) { return a == Action::kErrno || a == Action::kTrace; }
 
+/// podman's errno strings ("errno", "defaultErrno"): a name ("EPERM", "ENOSYS") or a decimal number ("1").
+/// nullopt when it is neither.
+std::optional<uint64_t> ErrnoFromString(std::string_view s);
+/// Every errno name ErrnoFromString accepts, for "did you mean" suggestions.
+const std::vector<std::string>& ErrnoNames();
+/// "EPERM = 1" for an errno with a name, else the number.
+std::string ErrnoLabel(uint64_t e);
+
 enum class Op { kNe, kLt, kLe, kEq, kGe, kGt, kMaskedEq };
 std::optional<Op> OpFromString(std::string_view s);
 std::string_view OpName(Op op);

@@ -94,7 +94,17 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     // nlohmann: "[json.exception.parse_error.101] parse error at line 1, column 2: syntax error ..."
     std::string what = ex.what();
     auto colon = what.find(": ", what.find("parse error"));
-    error_detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
+    // The detail quotes input bytes; keep the message valid UTF-8 whatever they were.
+    for (unsigned char c : detail) {
+      if (c < 0x80) {
+        error_detail += static_cast<char>(c);
+      } else {
+        char buf[8];
+        std::snprintf(buf, sizeof buf, "\\x%02X", c);
+        error_detail += buf;
+      }
+    }
     return false;
   }
 
@@ -297,47 +307,6 @@ const std::vector<std::string>& AllSyscallNames() {
   return v;
 }
 
-const std::map<std::string, int>& ErrnoByName() {
-  static const std::map<std::string, int> m = [] {
-    std::map<std::string, int> names;
-    for (int e = 1; e < 4096; ++e) {
-      if (const char* n = strerrorname_np(e)) names.emplace(n, e);
-    }
-    // Aliases strerrorname_np does not return.
-    names.emplace("EWOULDBLOCK", EWOULDBLOCK);
-    names.emplace("EDEADLOCK", EDEADLOCK);
-    names.emplace("ENOTSUP", ENOTSUP);
-    return names;
-  }();
-  return m;
-}
-
-const std::vector<std::string>& ErrnoNames() {
-  static const std::vector<std::string> v = [] {
-    std::vector<std::string> names;
-    for (const auto& [name, value] : ErrnoByName()) names.push_back(name);
-    return names;
-  }();
-  return v;
-}
-
-// podman's errno strings: a name ("EPERM") or a decimal number ("1").
-std::optional<uint64_t> ParseErrnoString(const std::string& s) {
-  if (!s.empty() && s.size() <= 19 && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    return std::stoull(s);
-  }
-  auto it = ErrnoByName().find(s);
-  if (it != ErrnoByName().end()) return static_cast<uint64_t>(it->second);
-  return std::nullopt;
-}
-
-std::string ErrnoLabel(uint64_t e) {
-  if (e > 0 && e < 4096) {
-    if (const char* n = strerrorname_np(static_cast<int>(e))) return std::string(n) + " = " + std::to_string(e);
-  }
-  return std::to_string(e);
-}
-
 // The verdict runc builds for an action (errno defaults to EPERM, truncated to 16 bits as libseccomp does).
 Verdict DockerVerdict(Action a, std::optional<uint64_t> errno_ret) {
   Verdict v{a, 0};
@@ -514,7 +483,7 @@ class Parser {
 
   std::optional<uint64_t> ReadErrnoString(const Field& f, const std::string& path, std::string& out) {
     if (!ReadString(*f.value, path, out) || out.empty()) return std::nullopt;
-    auto e = ParseErrnoString(out);
+    auto e = ErrnoFromString(out);
     if (!e) Error(path, "unknown errno " + Quote(out) + DidYouMean(out, ErrnoNames()) + ": podman fails on it");
     return e;
   }
@@ -563,13 +532,21 @@ class Parser {
     }
   }
 
+  // "x86_64" or "SCMP_ARCH_AMD64" mean SCMP_ARCH_X86_64: try the native spelling before edit distance.
+  static std::string ScmpArchSuggestion(const std::string& s) {
+    std::string native = s.rfind("SCMP_ARCH_", 0) == 0 ? s.substr(10) : s;
+    std::transform(native.begin(), native.end(), native.begin(), AsciiLower);
+    if (auto info = sys::ArchByAnyName(native)) return " (did you mean " + std::string(info->scmp) + "?)";
+    return DidYouMean(s, ScmpArchNames());
+  }
+
   void ReadArchName(const JVal& v, const std::string& path, std::vector<std::string>& out, bool error_if_unknown,
                     const char* unknown_consequence) {
     std::string s;
     ReadString(v, path, s);
     out.push_back(s);
     if (std::find(ScmpArchNames().begin(), ScmpArchNames().end(), s) == ScmpArchNames().end()) {
-      std::string msg = "unknown architecture " + Quote(s) + DidYouMean(s, ScmpArchNames()) + unknown_consequence;
+      std::string msg = "unknown architecture " + Quote(s) + ScmpArchSuggestion(s) + unknown_consequence;
       if (error_if_unknown) Error(path, msg);
       else Warn(path, msg);
     } else if (s == "SCMP_ARCH_NATIVE") {
@@ -628,6 +605,7 @@ class Parser {
     ReadStringList(*fl.value, fl.key, flags);
     if (fl.value->kind != JVal::Kind::kArray) return;
     for (size_t i = 0; i < flags.size(); ++i) {
+      if (fl.value->items[i].kind != JVal::Kind::kString) continue;  // already reported
       if (std::find(FlagNames().begin(), FlagNames().end(), flags[i]) == FlagNames().end()) {
         Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + DidYouMean(flags[i], FlagNames()) +
                                     ": runc fails on it");
@@ -664,6 +642,7 @@ class Parser {
     if (const Field* n = Last(f, "names")) {
       names_path = Member(path, n->key);
       ReadStringList(*n->value, names_path, rule.names);
+      info.names_ok = n->value->kind == JVal::Kind::kArray || n->value->kind == JVal::Kind::kNull;
     }
     std::string single;
     std::string name_path;
@@ -691,6 +670,7 @@ class Parser {
     if (const Field* e = Last(f, "errnoRet")) {
       errno_path = Member(path, e->key);
       rule.errno_ret = ReadUint(*e->value, errno_path);
+      info.errno_ok = rule.errno_ret || e->value->kind == JVal::Kind::kNull;
       if (rule.errno_ret && info.action_known) {
         if (!ActionTakesErrno(rule.action)) {
           Warn(errno_path, "errnoRet is ignored by " + std::string(ActionName(rule.action)) +
@@ -738,6 +718,8 @@ class Parser {
   struct RuleInfo {
     std::string path;
     bool action_known = false;
+    bool errno_ok = true;    // errnoRet, if present, was a valid number
+    bool names_ok = true;    // names, if present, was a list
     bool args_ok = true;
     bool or_semantics = false;  // a repeated index: runc ORs the conditions
   };
@@ -835,8 +817,9 @@ class Parser {
       for (size_t i = 0; i < filter.caps.size(); ++i) {
         const std::string& cap = filter.caps[i];
         if (AllCaps().count(cap)) continue;
-        Warn(Index(cp, i), "unknown capability " + Quote(cap) +
-                               DidYouMean(cap.rfind("CAP_", 0) == 0 || cap.empty() ? cap : "CAP_" + cap, CapNames()) +
+        auto s = SuggestFrom(cap, CapNames());
+        if (!s) s = SuggestFrom("CAP_" + cap, CapNames());
+        Warn(Index(cp, i), "unknown capability " + Quote(cap) + (s ? " (did you mean " + *s + "?)" : "") +
                                ": the loaders compare exact names, so it never matches");
       }
     }
@@ -891,14 +874,16 @@ class Parser {
   void CheckNames(const Rule& rule, const std::string& names_path, const std::string& name_path,
                   const std::string& single, const RuleInfo& info) {
     const size_t entry = p_.syscalls.size();
-    if (rule.names.empty() && single.empty()) {
+    if (rule.names.empty() && single.empty() && info.names_ok) {
       Warn(info.path, "this entry names no syscall: it has no effect");
     }
-    if (info.action_known && rule.action == Action::kNotify) has_notify_ = true;
+    if (info.action_known && rule.action == Action::kNotify && notify_path_.empty()) {
+      notify_path_ = Member(info.path, "action");
+    }
 
     const bool always = rule.includes.empty() && rule.excludes.empty();
     std::optional<Verdict> verdict;
-    if (info.action_known) verdict = DockerVerdict(rule.action, rule.errno_ret);
+    if (info.action_known && info.errno_ok) verdict = DockerVerdict(rule.action, rule.errno_ret);
     const bool skipped = verdict && default_verdict_ && *verdict == *default_verdict_;
     if (skipped) {
       Warn(info.path, "action equals the default action (" + verdict->ToString() + "): runc skips this entry");
@@ -1006,8 +991,8 @@ class Parser {
       Warn(default_path_, "no rules: every syscall gets " + default_verdict_->ToString() +
                               ", so no program can start under this profile");
     }
-    if (has_notify_ && p_.listener_path.empty()) {
-      Error(syscalls_path_, "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
+    if (!notify_path_.empty() && p_.listener_path.empty()) {
+      Error(notify_path_, "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
                             "without it");
     }
   }
@@ -1022,7 +1007,7 @@ class Parser {
   std::optional<Verdict> default_verdict_;
   std::string default_path_ = "defaultAction";
   std::string syscalls_path_ = "syscalls";
-  bool has_notify_ = false;
+  std::string notify_path_;  // the first SCMP_ACT_NOTIFY entry
   std::map<std::string, Seen> unconditional_;
   std::map<std::pair<std::string, std::vector<ArgCondition>>, Seen> conditional_;
   std::unordered_map<std::string, bool> known_cache_;
