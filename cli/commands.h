@@ -1,6 +1,8 @@
 #pragma once
 /// The subcommands: each cli/<name>.cpp wires one with CLI11 and calls into the libraries. No logic here.
 #include <CLI/CLI.hpp>
+
+#include "base/error.h"
 #include <functional>
 #include <string>
 #include <vector>
