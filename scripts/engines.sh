@@ -274,9 +274,34 @@ eng_crun() {
   return "$rc"
 }
 
+# eng_crun_create_start BUNDLE: `crun create` then `crun start`, the way podman's conmon drives crun (the
+# container process waits on the exec fifo between the two), then waits until the container has stopped.
+# Returns crun's status (create/start failures), not the container's: compare the output to judge a start.
+eng_crun_create_start() {
+  local bundle=$1 id rc=0
+  [ -f "$bundle/config.json" ] || { eng_err "no $bundle/config.json (make it with eng_bundle)"; return 2; }
+  id=$(eng_new_id); eng_track crun "$id"
+  "${ENG_WRAP[@]}" unshare -m --propagation private sh -c '
+    if mountpoint -q /sys/fs/cgroup/unified; then
+      umount /sys/fs/cgroup/unified || { echo "engines: error: cannot umount /sys/fs/cgroup/unified" >&2; exit 125; }
+    fi
+    crun --root "$1" create --bundle "$2" "$3" || exit $?
+    crun --root "$1" start "$3" || exit $?
+    i=0
+    while [ $i -lt 400 ]; do
+      case $(crun --root "$1" state "$3" 2>/dev/null) in *\"stopped\"*|"") break ;; esac
+      sleep 0.025; i=$((i + 1))
+    done
+    [ $i -lt 400 ] || { echo "engines: error: container $3 still running after 10 s" >&2; exit 124; }
+    crun --root "$1" delete -f "$3" >/dev/null 2>&1
+    exit 0' sh "$ENG_WORK/state/crun" "$bundle" "$id" </dev/null || rc=$?
+  return "$rc"
+}
+
 # eng_podman --rootfs DIR [--profile P|unconfined] [--nnp true|false] [PODMAN-OPTION...] -- ARGS...
-# podman run --rm with runc, the ulimits/network this VM needs, tmpfs on /run (the host's /run is on the root
-# disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp.
+# podman run --rm with runc, the ulimits/network this VM needs, empty tmpfs on /run (the host's /run is on the
+# root disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp. notmpcopyup: by
+# default podman copies what the rootfs has below a tmpfs mount point into it (the host's /tmp here).
 # P is passed as is (podman reads the Docker format itself).
 eng_podman() {
   local rootfs="" profile=unconfined nnp=false extra=() id rc=0
@@ -295,7 +320,7 @@ eng_podman() {
   case $nnp in true) extra+=(--security-opt no-new-privileges) ;; false) ;;
     *) eng_err "eng_podman: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
   id=$(eng_new_id); eng_track podman "$id"
-  podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp --workdir /tmp \
+  podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
     --security-opt "seccomp=$profile" "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
   return "$rc"
 }

@@ -1,8 +1,13 @@
-// A static program with no libc: after execve it makes only exit_group, or write + exit_group when given an
+// A static program with no libc: after execve it makes only exit_group, or writev + exit_group when given an
 // argument (prints it and a newline). Used to measure a container runtime's own syscalls after it loads the
-// filter: the program's own syscalls cannot hide a missing runtime syscall.
+// filter: the program's own syscalls cannot hide a missing runtime syscall (runc and crun never call writev).
 // Build: cc -static -nostdlib -nostartfiles -fno-stack-protector -O2 -o bare bare.c   (x86_64 only)
 #include <stddef.h>
+
+struct IoVec {
+  const void* base;
+  size_t len;
+};
 
 static long Syscall3(long nr, long a, long b, long c) {
   long ret;
@@ -10,7 +15,7 @@ static long Syscall3(long nr, long a, long b, long c) {
   return ret;
 }
 
-enum { kWrite = 1, kExitGroup = 231 };
+enum { kWritev = 20, kExitGroup = 231 };
 
 __attribute__((used, noreturn)) void Main(long argc, char** argv);
 __attribute__((used, noreturn)) void Main(long argc, char** argv) {
@@ -19,7 +24,8 @@ __attribute__((used, noreturn)) void Main(long argc, char** argv) {
     size_t n = 0;
     for (const char* p = argv[1]; *p != '\0' && n < sizeof buf - 1; ++p) buf[n++] = *p;
     buf[n++] = '\n';
-    if (Syscall3(kWrite, 1, (long)buf, (long)n) != (long)n) Syscall3(kExitGroup, 1, 0, 0);
+    struct IoVec iov = {buf, n};
+    if (Syscall3(kWritev, 1, (long)&iov, 1) != (long)n) Syscall3(kExitGroup, 1, 0, 0);
   }
   Syscall3(kExitGroup, 0, 0, 0);
   __builtin_unreachable();

@@ -2,16 +2,20 @@
 # Re-measures the syscalls runc and crun make AFTER loading a container's seccomp filter (the "runtime layer"),
 # and checks that the committed layer data (generator/data/runtime-*.json) is still sufficient.
 #
-# For each runtime (runc, crun) and noNewPrivileges (true, false):
+# For each runtime (runc; crun run; crun create + crun start, the way podman drives crun) and noNewPrivileges
+# (true, false):
 #   1. measure: run the container under strace with a permissive filter; the syscalls the runtime's init
 #      task makes from the filter load up to and including execve are the measured set (union of --probes runs);
 #   2. confirm: a deny-by-default profile allowing app + measured set: --runs starts must all pass;
 #   3. check:   a deny-by-default profile allowing app + the data file's set: --runs starts must all pass.
-# Apps: `busybox echo hi` (static busybox) and `bare` (tests/e2e/bare.c: a libc-free static program whose only
-# syscall after execve is exit_group, so the app's own syscalls cannot hide a missing runtime syscall).
-# A start passes when the container exits 0 with the expected output.
+# Apps: `busybox echo hi` (static busybox) and `bare hi` (tests/e2e/bare.c: a libc-free static program whose
+# only syscalls after execve are writev and exit_group, so the app's own syscalls cannot hide a missing runtime
+# syscall such as write or prctl, which busybox makes too).
+# A start passes when the container exits 0 with the expected output (crun-create: the output only, as the
+# container's exit status is not reported by `crun start`).
 #
-# Usage: runtime_layer.sh [--runs N] [--probes N] [--data DIR] [--runtimes "runc crun"] [--nnp "true false"]
+# Usage: runtime_layer.sh [--runs N] [--probes N] [--data DIR] [--runtimes "runc crun crun-create"]
+#                         [--nnp "true false"]
 #                         [--profilegen BIN] [--minimise]
 #   --minimise   (for humans, slow) greedily drop each measured syscall that --runs starts pass without, and
 #                print the smallest set found. Background Go-runtime calls (runc) are needed only in some starts:
@@ -24,7 +28,7 @@ src=$(cd "$here/../.." && pwd)
 # shellcheck source=../../scripts/engines.sh
 . "$src/scripts/engines.sh"
 
-runs=20 probes=5 data_dir=$src/generator/data runtimes="runc crun" nnps="true false" profilegen="" minimise=false
+runs=20 probes=5 data_dir=$src/generator/data runtimes="runc crun crun-create" nnps="true false" profilegen="" minimise=false
 while [ $# -gt 0 ]; do
   case $1 in
     --runs) runs=$2; shift 2 ;;
@@ -94,10 +98,12 @@ for line in open(sys.argv[1], errors="replace"):
     pid, comm, name = m.group(1), m.group(2), m.group(3) or m.group(4)
     if loader is None:
         if load_re.search(line) and "= -1" not in line:  # runc: "<unfinished ...>", then resumed "= 0"
-            loader = (pid, comm)
+            loader, load_name = (pid, comm), name
         continue
     # The loading task, and (runc) the other threads of its process, which carry the same comm; never the
     # runtime's parent process (comm runc/crun).
+    if pid == loader[0] and m.group(3) == load_name and not names:
+        continue  # the filter load itself, resumed after an "<unfinished ...>" line
     if pid == loader[0] or (comm == loader[1] and comm not in ("runc", "crun")):
         names.add(name)
         if pid == loader[0] and name == "execve" and re.search(r"= 0$", line.rstrip()):
@@ -110,7 +116,8 @@ PY
 
 # layer_from_data RUNTIME NNP: the data file's names for this runtime and noNewPrivileges setting.
 layer_from_data() {
-  python3 - "$data_dir" "$1" "$2" <<'PY'
+  local runtime=${1%-create}  # crun-create is crun's data
+  python3 - "$data_dir" "$runtime" "$2" <<'PY'
 import glob, json, os, sys
 data_dir, runtime, nnp = sys.argv[1], sys.argv[2], sys.argv[3] == "true"
 files = sorted(glob.glob(os.path.join(data_dir, "runtime-*.json")))
@@ -134,6 +141,13 @@ for path in files:
         d = json.load(f)
     if d.get("runtime", os.path.basename(path)[len("runtime-"):-len(".json")]) != runtime:
         continue
+    if "groups" in d:  # {"groups": [{"when": "always" | "no-new-privileges=true|false", "names": [...]}]}
+        wanted = ("always", f"no-new-privileges={str(nnp).lower()}")
+        unknown = {g.get("when") for g in d["groups"]} - {"always", "no-new-privileges=true", "no-new-privileges=false"}
+        if unknown:
+            sys.exit(f"{path}: unknown 'when' values {sorted(unknown)}: teach runtime_layer.sh about them")
+        print(" ".join(sorted(set().union(*(set(g["names"]) for g in d["groups"] if g.get("when") in wanted)))))
+        sys.exit(0)
     variants = d.get("variants") or d.get("layers")
     if variants is None:
         print(" ".join(sorted(names_of(d))))
@@ -146,6 +160,12 @@ sys.exit(f"no layer for runtime {runtime}, noNewPrivileges={str(nnp).lower()} in
 PY
 }
 
+# runner RUNTIME: the engines.sh function that starts a bundle with it.
+runner() {
+  case $1 in runc) echo eng_runc ;; crun) echo eng_crun ;; crun-create) echo eng_crun_create_start ;;
+    *) eng_err "unknown runtime $1 (runc, crun, crun-create)"; return 2 ;; esac
+}
+
 # starts RUNTIME NNP PROFILE N EXPECTED APP-ARGS...: N container starts; prints the number that failed, and
 # shows the first failure's output on stderr.
 starts() {
@@ -153,7 +173,7 @@ starts() {
   bundle=$ENG_WORK/bundle-$rt-$nnp
   eng_bundle --rootfs "$rootfs" --profile "$profile" --nnp "$nnp" "$bundle" -- "$@" >&2 || { echo "$n"; return; }
   for ((i = 1; i <= n; i++)); do
-    rc=$(eng_capture "$ENG_WORK/out" "eng_$rt" "$bundle")
+    rc=$(eng_capture "$ENG_WORK/out" "$(runner "$rt")" "$bundle")
     if [ "$rc" != 0 ] || [ "$(cat "$ENG_WORK/out")" != "$expected" ]; then
       if [ "$failed" = 0 ]; then
         echo "    start $i of $n failed: exit $rc, output:" >&2
@@ -166,7 +186,7 @@ starts() {
 }
 
 # Apps: NAME|EXPECTED-OUTPUT|ARGS (args split on spaces).
-apps=("busybox-echo|hi|/bin/busybox echo hi" "bare||/bin/bare")
+apps=("busybox-echo|hi|/bin/busybox echo hi" "bare|hi|/bin/bare hi")
 declare -A app_set
 for a in "${apps[@]}"; do
   IFS='|' read -r name _ args <<<"$a"
@@ -187,8 +207,8 @@ for rt in $runtimes; do
     write_profile "$ENG_WORK/permissive.json" SCMP_ACT_ALLOW
     for ((p = 1; p <= probes; p++)); do
       ENG_WRAP=(strace -f -Y -qq -o "$ENG_WORK/strace.txt")
-      eng_bundle --rootfs "$rootfs" --profile "$ENG_WORK/permissive.json" --nnp "$nnp" "$ENG_WORK/probe" -- /bin/bare
-      rc=$(eng_capture "$ENG_WORK/out" "eng_$rt" "$ENG_WORK/probe")
+      eng_bundle --rootfs "$rootfs" --profile "$ENG_WORK/permissive.json" --nnp "$nnp" "$ENG_WORK/probe" -- /bin/bare hi
+      rc=$(eng_capture "$ENG_WORK/out" "$(runner "$rt")" "$ENG_WORK/probe")
       ENG_WRAP=()
       [ "$rc" = 0 ] || { eng_err "probe start failed (exit $rc):"; cat "$ENG_WORK/out" >&2; exit 1; }
       measured="$measured $(post_load_syscalls "$ENG_WORK/strace.txt")"
@@ -226,10 +246,11 @@ for rt in $runtimes; do
         fi
       done
     done
-    # 4. optional: minimise (with the bare app, whose own syscalls hide nothing but exit_group)
+    # 4. optional: minimise, from the measured and the data sets together
     if $minimise; then
-      keep=($measured)
-      for s in $measured; do
+      # shellcheck disable=SC2206
+      keep=($(echo "$measured $data" | tr ' ' '\n' | grep -v '^$' | sort -u))
+      for s in "${keep[@]}"; do
         trial=()
         for k in "${keep[@]}"; do [ "$k" = "$s" ] || trial+=("$k"); done
         ok=true
