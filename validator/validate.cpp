@@ -1,0 +1,371 @@
+#include "validator/validate.h"
+
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <set>
+#include <sstream>
+
+#include "base/atomic_file.h"
+#include "base/error.h"
+#include "profile/effective.h"
+
+namespace profilegen::validator {
+namespace {
+
+using profile::Diagnostic;
+using profile::Severity;
+
+std::string ArchName(sys::ArchToken arch) {
+  auto info = sys::ArchByToken(arch);
+  return info ? std::string(info->scmp) : "arch " + std::to_string(arch);
+}
+
+std::string NativeArchName(sys::ArchToken arch) {
+  auto info = sys::ArchByToken(arch);
+  return info ? std::string(info->native) : ArchName(arch);
+}
+
+std::string EngineName(profile::Engine e) { return e == profile::Engine::kDocker ? "docker" : "podman"; }
+
+std::string RuntimeName(const CompileOptions& o) {
+  if (o.runtime == Runtime::kCrun) return "crun";
+  return o.runc_version == RuncVersion::k1_1 ? "runc 1.1" : "runc 1.2";
+}
+
+std::string CapsSummary(const std::set<std::string>& caps) {
+  if (caps == profile::DefaultCaps()) return "Docker's default capabilities";
+  if (caps == profile::AllCaps()) return "all capabilities";
+  if (caps.empty()) return "no capabilities";
+  std::string s;
+  for (const auto& c : caps) s += (s.empty() ? "" : ",") + c;
+  return s;
+}
+
+// The arch whose syscalls share the native arch's kernel action cache (SECCOMP_ARCH_COMPAT).
+std::optional<sys::ArchToken> CompatArch(sys::ArchToken native) {
+  switch (native) {
+    case SCMP_ARCH_X86_64: return SCMP_ARCH_X86;
+    case SCMP_ARCH_AARCH64: return SCMP_ARCH_ARM;
+    case SCMP_ARCH_S390X: return SCMP_ARCH_S390;
+    case SCMP_ARCH_PPC64: return SCMP_ARCH_PPC;
+    default: return std::nullopt;
+  }
+}
+
+class DiagnosticList {
+ public:
+  explicit DiagnosticList(std::vector<Diagnostic>& out) : out_(out) {}
+  void Add(const Diagnostic& d) {
+    if (seen_.insert({d.path, d.message}).second) out_.push_back(d);
+  }
+
+ private:
+  std::vector<Diagnostic>& out_;
+  std::set<std::pair<std::string, std::string>> seen_;
+};
+
+// The policy-level checks: a profile that confines nothing is almost always a mistake.
+void CheckConfinement(const profile::Profile& p, const ValidateOptions& o, Report& r, DiagnosticList& list) {
+  const Severity severity = o.allow_unconfined ? Severity::kWarning : Severity::kError;
+  const std::string hint = o.allow_unconfined ? "" : " (pass --allow-unconfined if that is intended)";
+  if (SeccompOff(p)) {
+    r.seccomp_off = true;
+    list.Add({severity, "defaultAction",
+              "the profile switches seccomp off: without a defaultAction Docker and podman run the container "
+              "unconfined" + hint});
+  } else if (AllowsByDefault(p)) {
+    list.Add({severity, "defaultAction",
+              std::string("the default action is ") + std::string(profile::ActionName(*p.default_action)) +
+                  ": every syscall the profile does not name is allowed" + hint});
+  }
+}
+
+void AddEffectiveNotes(const profile::Profile& p, const ValidateOptions& o, DiagnosticList& list) {
+  try {
+    profile::EffectivePolicy policy = profile::Evaluate(p, o.compile.target);
+    for (auto d : policy.notes) {
+      d.severity = Severity::kWarning;
+      list.Add(d);
+    }
+  } catch (const Error& e) {
+    list.Add({Severity::kError, "", e.what()});
+  }
+}
+
+}  // namespace
+
+size_t Report::Count(Severity s) const {
+  return static_cast<size_t>(
+      std::count_if(diagnostics.begin(), diagnostics.end(), [&](const Diagnostic& d) { return d.severity == s; }));
+}
+
+int Report::ExitCode() const {
+  if (!readable) return kExitUsage;
+  if (Count(Severity::kError) > 0) return kExitCheckFailed;
+  if (load && !load->accepted) return kExitCheckFailed;
+  return kExitOk;
+}
+
+void ParseKernel(const std::string& text, profile::Target& t) {
+  if (text == "host") {
+    t.kernel_major = t.kernel_minor = 0;
+    return;
+  }
+  int major = -1, minor = -1;
+  char tail = 0;
+  if (std::sscanf(text.c_str(), "%d.%d%c", &major, &minor, &tail) != 2 || major < 0 || minor < 0 || major > 255 ||
+      minor > 255 || (major == 0 && minor == 0)) {
+    throw Error("--kernel wants X.Y (like 5.15) or host, not \"" + text + "\"");
+  }
+  t.kernel_major = major;
+  t.kernel_minor = minor;
+}
+
+void ParseCaps(const std::string& text, profile::Target& t) {
+  if (text == "default") {
+    t.caps = profile::DefaultCaps();
+    return;
+  }
+  if (text == "all") {
+    t.caps = profile::AllCaps();
+    return;
+  }
+  t.caps.clear();
+  if (text == "none" || text.empty()) return;
+  std::stringstream ss(text);
+  std::string cap;
+  std::vector<std::string> all(profile::AllCaps().begin(), profile::AllCaps().end());
+  while (std::getline(ss, cap, ',')) {
+    if (cap.rfind("CAP_", 0) != 0) cap = "CAP_" + cap;
+    std::transform(cap.begin(), cap.end(), cap.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (!profile::AllCaps().count(cap)) {
+      std::string msg = "--caps: unknown capability \"" + cap + "\"";
+      if (auto s = sys::Suggest(cap, all)) msg += " (did you mean " + *s + "?)";
+      throw Error(msg);
+    }
+    t.caps.insert(cap);
+  }
+}
+
+void ParseArch(const std::string& text, profile::Target& t) {
+  if (text == "host") {
+    t.arch = 0;
+    return;
+  }
+  auto info = sys::ArchByAnyName(text);
+  if (!info) {
+    std::vector<std::string> names;
+    for (const auto& a : sys::AllArches()) names.emplace_back(a.native);
+    std::string msg = "--arch: unknown architecture \"" + text + "\"";
+    if (auto s = sys::Suggest(text, names)) msg += " (did you mean " + *s + "?)";
+    throw Error(msg);
+  }
+  t.arch = info->token;
+}
+
+std::vector<CacheStats> AnalyseCache(const Compiled& c, sys::ArchToken native) {
+  std::vector<CacheStats> out;
+  const auto compat = CompatArch(native);
+  for (sys::ArchToken arch : c.arches) {
+    CacheStats s;
+    s.arch = arch;
+    // x32 calls carry bit 30 in their number, beyond the kernel's cache bitmap: never cached.
+    s.kernel_caches = arch == native || (compat && arch == *compat);
+    for (const auto& name : sys::NamesOn(arch)) {
+      auto r = sys::Resolve(arch, name);
+      if (r.status != sys::NameStatus::kPresent) continue;
+      ++s.syscalls;
+      auto action = ConstantAction(c.program, AuditArch(arch), FilterNumber(arch, r.nr));
+      if (!action) {
+        ++s.argument_dependent;
+      } else if (*action == SECCOMP_RET_ALLOW) {
+        ++s.constant_allow;
+      }
+    }
+    out.push_back(s);
+  }
+  return out;
+}
+
+Report ValidateText(const std::string& text, const std::string& file, const ValidateOptions& o) {
+  Report r;
+  r.file = file;
+  DiagnosticList list(r.diagnostics);
+  profile::ParseResult parsed = profile::ParseProfile(text);
+  for (const auto& d : parsed.diagnostics) list.Add(d);
+  if (!parsed.HasErrors()) {
+    const profile::Profile& p = parsed.profile;
+    CheckConfinement(p, o, r, list);
+    if (!r.seccomp_off) {
+      AddEffectiveNotes(p, o, list);
+      r.compiled = Compile(p, o.compile);
+      for (const auto& d : r.compiled->errors) list.Add(d);
+      r.notes = r.compiled->notes;
+      const sys::ArchToken native = o.compile.target.arch ? o.compile.target.arch : sys::HostArch();
+      r.cache = AnalyseCache(*r.compiled, native);
+      if (o.load && r.compiled->ok()) r.load = TestLoad(r.compiled->program, r.compiled->load_flags);
+    }
+  }
+  if (o.strict) {
+    for (auto& d : r.diagnostics) d.severity = Severity::kError;
+  }
+  return r;
+}
+
+Report ValidateFile(const std::string& path, const ValidateOptions& o) {
+  std::string text;
+  try {
+    text = ReadFile(path);
+  } catch (const Error& e) {
+    Report r;
+    r.file = path;
+    r.readable = false;
+    r.read_error = e.what();
+    return r;
+  }
+  return ValidateText(text, path, o);
+}
+
+std::string FormatText(const Report& r, const ValidateOptions& o) {
+  std::string s;
+  if (!r.readable) return r.read_error + "\n";
+  for (const auto& d : r.diagnostics) s += d.Format(r.file) + "\n";
+  for (const auto& n : r.notes) s += r.file + ": note: " + n.message + "\n";
+
+  const profile::Target t = profile::ResolveTarget(o.compile.target);
+  const size_t errors = r.Count(Severity::kError), warnings = r.Count(Severity::kWarning);
+  std::string verdict = r.ExitCode() == kExitOk ? "valid" : "INVALID";
+  s += r.file + ": " + verdict + " for " + EngineName(t.engine) + " with " + RuntimeName(o.compile) + " on " +
+       NativeArchName(t.arch) + ", kernel " + std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor) +
+       ", " + CapsSummary(t.caps) + " (" + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
+       std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + ")\n";
+  if (!r.compiled) return s;
+
+  const Compiled& c = *r.compiled;
+  s += "  default action: " + c.default_verdict.ToString() + "\n";
+  s += "  arches:";
+  for (auto a : c.arches) s += " " + ArchName(a);
+  s += "\n";
+  s += "  rules: " + std::to_string(c.entries_applied) + " entries apply (" + std::to_string(c.entries_skipped) +
+       " left out by includes/excludes), " + std::to_string(c.names) + " names -> " +
+       std::to_string(c.rules_added) + " libseccomp rules; skipped: " + std::to_string(c.skipped_default) +
+       " equal to the default action, " + std::to_string(c.skipped_unknown) + " unknown to libseccomp\n";
+  s += "  bpf: " + std::to_string(c.program.size()) + " instructions";
+  if (c.stub_instructions > 0) {
+    s += " (ENOSYS stub " + std::to_string(c.stub_instructions) + " + libseccomp " +
+         std::to_string(c.program.size() - c.stub_instructions) + ")";
+  }
+  s += std::string(c.binary_tree ? ", binary tree" : ", linear") + ", kernel limit 4096\n";
+  if (!c.stub.empty()) {
+    s += "  enosys stub:";
+    for (const auto& a : c.stub) {
+      s += " " + ArchName(a.arch) + " above " +
+           std::to_string(a.arch == SCMP_ARCH_X32 ? a.max_nr & ~int64_t{sys::kX32SyscallBit} : a.max_nr);
+      if (a.arch == SCMP_ARCH_X32) s += " (+bit 30)";
+    }
+    s += "\n";
+  } else if (o.compile.runtime == Runtime::kCrun) {
+    s += "  enosys stub: none (crun)\n";
+  }
+  for (const auto& st : r.cache) {
+    s += "  cache " + ArchName(st.arch) + ": ";
+    if (st.kernel_caches) {
+      s += std::to_string(st.constant_allow) + " of " + std::to_string(st.syscalls) + " syscalls allowed and cached";
+    } else {
+      s += std::to_string(st.constant_allow) + " of " + std::to_string(st.syscalls) +
+           " syscalls allowed, none cached (the kernel caches only the native and compat arches)";
+    }
+    s += ", " + std::to_string(st.argument_dependent) + " depend on arguments\n";
+  }
+  if (r.load) {
+    s += std::string("  load: ") + (r.load->accepted ? "accepted by the kernel" : "REFUSED by the kernel") + " (" +
+         r.load->detail + ")\n";
+  }
+  return s;
+}
+
+nlohmann::ordered_json ToJson(const Report& r, const ValidateOptions& o) {
+  using nlohmann::ordered_json;
+  ordered_json j;
+  j["file"] = r.file;
+  j["valid"] = r.ExitCode() == kExitOk;
+  j["exit"] = r.ExitCode();
+  if (!r.readable) {
+    j["error"] = r.read_error;
+    return j;
+  }
+  auto diag = [](const Diagnostic& d) {
+    return ordered_json{{"severity", d.severity == Severity::kError ? "error" : "warning"},
+                        {"path", d.path},
+                        {"message", d.message}};
+  };
+  j["diagnostics"] = ordered_json::array();
+  for (const auto& d : r.diagnostics) j["diagnostics"].push_back(diag(d));
+  j["notes"] = ordered_json::array();
+  for (const auto& d : r.notes) j["notes"].push_back(d.message);
+  const profile::Target t = profile::ResolveTarget(o.compile.target);
+  j["target"] = {{"engine", EngineName(t.engine)},
+                 {"runtime", RuntimeName(o.compile)},
+                 {"arch", ArchName(t.arch)},
+                 {"kernel", std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor)},
+                 {"caps", t.caps}};
+  j["seccomp"] = r.seccomp_off ? "off" : "on";
+  if (r.compiled) {
+    const Compiled& c = *r.compiled;
+    ordered_json comp;
+    comp["defaultAction"] = c.default_verdict.ToString();
+    comp["arches"] = ordered_json::array();
+    for (auto a : c.arches) comp["arches"].push_back(ArchName(a));
+    comp["entriesApplied"] = c.entries_applied;
+    comp["entriesSkipped"] = c.entries_skipped;
+    comp["names"] = c.names;
+    comp["rules"] = c.rules_added;
+    comp["skippedDefault"] = c.skipped_default;
+    comp["skippedUnknown"] = c.skipped_unknown;
+    comp["binaryTree"] = c.binary_tree;
+    comp["instructions"] = c.program.size();
+    comp["stubInstructions"] = c.stub_instructions;
+    comp["stub"] = ordered_json::array();
+    for (const auto& a : c.stub) comp["stub"].push_back({{"arch", ArchName(a.arch)}, {"max", a.max_nr}});
+    comp["loadFlags"] = c.load_flags;
+    j["compile"] = comp;
+    j["cache"] = ordered_json::array();
+    for (const auto& st : r.cache) {
+      j["cache"].push_back({{"arch", ArchName(st.arch)},
+                            {"kernelCaches", st.kernel_caches},
+                            {"syscalls", st.syscalls},
+                            {"allowedCacheable", st.kernel_caches ? st.constant_allow : 0},
+                            {"allowedWithoutArguments", st.constant_allow},
+                            {"argumentDependent", st.argument_dependent}});
+    }
+  }
+  if (r.load) {
+    j["load"] = {{"accepted", r.load->accepted}, {"errno", r.load->error}, {"detail", r.load->detail}};
+  }
+  return j;
+}
+
+int ValidateFiles(const std::vector<std::string>& files, const ValidateOptions& o, Format format, std::ostream& out) {
+  int exit_code = kExitOk;
+  nlohmann::ordered_json all = {{"valid", true}, {"profiles", nlohmann::ordered_json::array()}};
+  for (const auto& file : files) {
+    Report r = ValidateFile(file, o);
+    exit_code = std::max(exit_code, r.ExitCode());
+    if (format == Format::kJson) {
+      all["profiles"].push_back(ToJson(r, o));
+    } else {
+      out << FormatText(r, o);
+    }
+  }
+  if (format == Format::kJson) {
+    all["valid"] = exit_code == kExitOk;
+    out << all.dump(4) << "\n";
+  }
+  out.flush();
+  return exit_code;
+}
+
+}  // namespace profilegen::validator
