@@ -40,6 +40,8 @@ constexpr size_t kMaxDiagnostics = 2000;
 // A JSON tree that keeps what nlohmann's DOM drops: repeated keys in document order, and the text of numbers
 // that are not uint64 (so "1.0", "1e3" and 2^64 are reported as written, never rounded through a double).
 
+struct JMember;
+
 struct JVal {
   enum class Kind { kNull, kBool, kNegative, kUnsigned, kFloat, kString, kArray, kObject };
   Kind kind = Kind::kNull;
@@ -47,7 +49,12 @@ struct JVal {
   int64_t i = 0;     // kNegative (nlohmann: a number with a minus sign, "-0" included)
   std::string text;  // kString; kFloat: the number as written
   std::vector<JVal> items;
-  std::vector<std::pair<std::string, JVal>> members;
+  std::vector<JMember> members;  // a vector may hold an incomplete type; a pair may not
+};
+
+struct JMember {
+  std::string key;
+  JVal value;
 };
 
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
@@ -123,8 +130,8 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
       top->items.push_back(std::move(v));
       return &top->items.back();
     }
-    top->members.emplace_back(std::move(key_), std::move(v));
-    return &top->members.back().second;
+    top->members.push_back(JMember{std::move(key_), std::move(v)});
+    return &top->members.back().value;
   }
   // Only ancestors are held by pointer, and only the innermost container grows, so the pointers stay valid.
   bool Open(JVal::Kind kind) {
@@ -295,16 +302,41 @@ const std::vector<std::string>& CapNames() {
   return v;
 }
 
-const std::vector<std::string>& AllSyscallNames() {
-  static const std::vector<std::string> v = [] {
+// Every syscall name libseccomp knows, bucketed by length: a typo is at most 3 edits away, so only nearby
+// lengths need the (quadratic) edit distance.
+const std::vector<std::vector<std::string>>& SyscallNamesByLength() {
+  static const std::vector<std::vector<std::string>> v = [] {
     std::set<std::string> all;
     for (const auto& a : sys::AllArches()) {
       const auto& names = sys::NamesOn(a.token);
       all.insert(names.begin(), names.end());
     }
-    return std::vector<std::string>(all.begin(), all.end());
+    std::vector<std::vector<std::string>> by_length;
+    for (const auto& n : all) {
+      if (n.size() >= by_length.size()) by_length.resize(n.size() + 1);
+      by_length[n.size()].push_back(n);
+    }
+    return by_length;
   }();
   return v;
+}
+
+std::optional<std::string> SuggestSyscall(const std::string& name) {
+  if (name.empty() || name.size() > 64) return std::nullopt;
+  const auto& buckets = SyscallNamesByLength();
+  std::optional<std::string> best;
+  size_t best_distance = 0;
+  const size_t lo = name.size() > 3 ? name.size() - 3 : 0;
+  for (size_t len = lo; len <= name.size() + 3 && len < buckets.size(); ++len) {
+    auto s = sys::Suggest(name, buckets[len]);
+    if (!s) continue;
+    size_t d = sys::EditDistance(name, *s);
+    if (!best || d < best_distance) {
+      best = s;
+      best_distance = d;
+    }
+  }
+  return best;
 }
 
 // The verdict runc builds for an action (errno defaults to EPERM, truncated to 16 bits as libseccomp does).
@@ -960,8 +992,7 @@ class Parser {
   }
 
   std::string SyscallSuggestion(const std::string& name) {
-    if (name.size() > 64) return "";
-    if (auto s = sys::Suggest(name, AllSyscallNames())) return " (did you mean " + *s + "?)";
+    if (auto s = SuggestSyscall(name)) return " (did you mean " + *s + "?)";
     return "";
   }
 
