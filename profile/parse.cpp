@@ -395,8 +395,15 @@ class Parser {
   void Warn(const std::string& path, std::string message) { Add(Severity::kWarning, path, std::move(message)); }
 
  private:
+  bool Full() const { return out_.diagnostics.size() >= kMaxDiagnostics; }
+
+  // "did you mean", unless the diagnostic will only be counted (then the edit distances are not worth it).
+  std::string Hint(std::string_view word, const std::vector<std::string>& candidates) const {
+    return Full() ? "" : DidYouMean(word, candidates);
+  }
+
   void Add(Severity s, const std::string& path, std::string message) {
-    if (out_.diagnostics.size() >= kMaxDiagnostics) {
+    if (Full()) {
       ++(s == Severity::kError ? dropped_errors_ : dropped_warnings_);
       return;
     }
@@ -415,7 +422,7 @@ class Parser {
         canon = std::find_if(known.begin(), known.end(), [&](const std::string& k) { return FoldKey(k) == folded; });
       }
       if (canon == known.end()) {
-        Warn(p, "unknown key " + Quote(key) + DidYouMean(key, known) + ": the loaders ignore it");
+        Warn(p, "unknown key " + Quote(key) + Hint(key, known) + ": the loaders ignore it");
         continue;
       }
       if (*canon != key) {
@@ -509,14 +516,14 @@ class Parser {
     }
     *empty = false;
     auto a = ActionFromString(s);
-    if (!a) Error(path, "unknown action " + Quote(s) + DidYouMean(s, ActionNames()));
+    if (!a) Error(path, "unknown action " + Quote(s) + Hint(s, ActionNames()));
     return a;
   }
 
   std::optional<uint64_t> ReadErrnoString(const Field& f, const std::string& path, std::string& out) {
     if (!ReadString(*f.value, path, out) || out.empty()) return std::nullopt;
     auto e = ErrnoFromString(out);
-    if (!e) Error(path, "unknown errno " + Quote(out) + DidYouMean(out, ErrnoNames()) + ": podman fails on it");
+    if (!e) Error(path, "unknown errno " + Quote(out) + Hint(out, ErrnoNames()) + ": podman fails on it");
     return e;
   }
 
@@ -565,11 +572,11 @@ class Parser {
   }
 
   // "x86_64" or "SCMP_ARCH_AMD64" mean SCMP_ARCH_X86_64: try the native spelling before edit distance.
-  static std::string ScmpArchSuggestion(const std::string& s) {
+  std::string ScmpArchSuggestion(const std::string& s) {
     std::string native = s.rfind("SCMP_ARCH_", 0) == 0 ? s.substr(10) : s;
     std::transform(native.begin(), native.end(), native.begin(), AsciiLower);
     if (auto info = sys::ArchByAnyName(native)) return " (did you mean " + std::string(info->scmp) + "?)";
-    return DidYouMean(s, ScmpArchNames());
+    return Hint(s, ScmpArchNames());
   }
 
   void ReadArchName(const JVal& v, const std::string& path, std::vector<std::string>& out, bool error_if_unknown,
@@ -639,7 +646,7 @@ class Parser {
     for (size_t i = 0; i < flags.size(); ++i) {
       if (fl.value->items[i].kind != JVal::Kind::kString) continue;  // already reported
       if (std::find(FlagNames().begin(), FlagNames().end(), flags[i]) == FlagNames().end()) {
-        Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + DidYouMean(flags[i], FlagNames()) +
+        Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + Hint(flags[i], FlagNames()) +
                                     ": runc fails on it");
       }
     }
@@ -813,7 +820,7 @@ class Parser {
       } else if (auto o = OpFromString(op)) {
         c.op = *o;
       } else {
-        Error(op_path, "unknown operator " + Quote(op) + DidYouMean(op, OpNames()));
+        Error(op_path, "unknown operator " + Quote(op) + Hint(op, OpNames()));
         ok = false;
       }
       if (ok && c.op != Op::kMaskedEq && c.value_two != 0 && has_value_two) {
@@ -849,8 +856,9 @@ class Parser {
       for (size_t i = 0; i < filter.caps.size(); ++i) {
         const std::string& cap = filter.caps[i];
         if (AllCaps().count(cap)) continue;
-        auto s = SuggestFrom(cap, CapNames());
-        if (!s) s = SuggestFrom("CAP_" + cap, CapNames());
+        std::optional<std::string> s;
+        if (!Full()) s = SuggestFrom(cap, CapNames());
+        if (!s && !Full()) s = SuggestFrom("CAP_" + cap, CapNames());
         Warn(Index(cp, i), "unknown capability " + Quote(cap) + (s ? " (did you mean " + *s + "?)" : "") +
                                ": the loaders compare exact names, so it never matches");
       }
@@ -863,7 +871,7 @@ class Parser {
         if (std::find(NativeArchNames().begin(), NativeArchNames().end(), arch) != NativeArchNames().end()) continue;
         std::string hint;
         if (auto info = sys::ArchByAnyName(arch)) hint = " (did you mean " + std::string(info->native) + "?)";
-        else hint = DidYouMean(arch, NativeArchNames());
+        else hint = Hint(arch, NativeArchNames());
         Warn(Index(ap, i), "unknown architecture " + Quote(arch) + hint +
                                ": filters use native names (amd64, arm64, x86, ...), so it never matches");
       }
@@ -992,6 +1000,7 @@ class Parser {
   }
 
   std::string SyscallSuggestion(const std::string& name) {
+    if (Full()) return "";  // the warning will only be counted: spare the edit distances
     if (auto s = SuggestSyscall(name)) return " (did you mean " + *s + "?)";
     return "";
   }
