@@ -97,7 +97,7 @@ TEST_CASE("trace content: counts, provenance, tasks, captured arguments [ptrace]
   for (const auto& e : t["syscalls"]) {
     CHECK(e["count"].get<int>() >= 1);
     if (e["name"] == "execve") {
-      CHECK(e["count"] == 2);  // the command itself, then uname from the thread
+      CHECK(e["count"] >= 2);  // the command itself, then execlp's tries along PATH from the thread
       CHECK(e["first"]["exe"] == Sample("exec_thread"));
     }
     if (e["name"] == "clone3" || e["name"] == "clone") {
@@ -169,7 +169,7 @@ TEST_CASE("group-stop: SIGSTOP and SIGCONT of a tracee [ptrace][root]", "[ptrace
   harness::TempDir dir;
   auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") +
               " -- sh -c 'sh -c \"kill -STOP \\$\\$; echo resumed\" & child=$!; sleep 0.3; "
-              "grep -q \"^State:.*T\" /proc/$child/status && echo was-stopped; kill -CONT $child; wait $child'");
+              "grep -qi \"^State:.*t\" /proc/$child/status && echo was-stopped; kill -CONT $child; wait $child'");
   INFO(r.output);
   CHECK(r.code == 0);
   CHECK(r.output.find("was-stopped") != std::string::npos);
@@ -235,7 +235,8 @@ TEST_CASE("--pid attaches to a running process and detaches on SIGINT [ptrace][r
   auto t = harness::ReadJson(dir / "t.json");
   auto names = harness::TraceNames(t);
   CHECK(names.count("wait4"));
-  CHECK(names.count("clone"));
+  CHECK((names.count("clone") || names.count("vfork")));  // dash forks with vfork
+  CHECK(t["tasks"].get<int>() > 3);                        // the loop's children were followed
 }
 
 TEST_CASE("output is written atomically; a failed write is loud and replaces nothing [ptrace][root]",
