@@ -130,13 +130,27 @@ eng_rootfs_busybox() {
   echo "$dir"
 }
 
-# eng_to_oci PROFILE [CAP...]: prints PROFILE (Docker format) as an OCI linux.seccomp object: archMap evaluated
-# for the host arch into architectures; includes/excludes evaluated (host arch, the given capabilities, host
-# kernel) and dropped; comment dropped. "unconfined" prints null.
+# eng_to_oci PROFILE [CAP...]: prints PROFILE (Docker format) as an OCI linux.seccomp object, for a container
+# whose capability bounding set is CAP...; "unconfined" prints null. With ENG_PROFILEGEN set (a profilegen
+# binary) this is `profilegen export --format oci`; otherwise eng_to_oci_py.
 eng_to_oci() {
-  local profile=$1; shift
+  local profile=$1 caps; shift
   [ "$profile" = unconfined ] && { echo null; return 0; }
   [ -r "$profile" ] || { eng_err "cannot read profile $profile"; return 1; }
+  if [ -n "${ENG_PROFILEGEN:-}" ]; then
+    caps=$(IFS=,; echo "$*")
+    "$ENG_PROFILEGEN" export --format oci --target docker --caps "${caps:-none}" "$profile" ||
+      { eng_err "$ENG_PROFILEGEN export --format oci $profile failed"; return 1; }
+  else
+    eng_to_oci_py "$profile" "$@"
+  fi
+}
+
+# eng_to_oci_py PROFILE [CAP...]: the same in python3, as Docker reads the profile: archMap evaluated for the
+# host arch into architectures; includes/excludes evaluated (host arch, the given capabilities, host kernel)
+# and dropped; comment dropped.
+eng_to_oci_py() {
+  local profile=$1; shift
   python3 - "$profile" "$(uname -m)" "$(uname -r)" "$@" <<'PY'
 import json, re, sys
 path, machine, release, caps = sys.argv[1], sys.argv[2], sys.argv[3], set(sys.argv[4:])
@@ -298,11 +312,11 @@ eng_crun_create_start() {
   return "$rc"
 }
 
-# eng_podman --rootfs DIR [--profile P|unconfined] [--nnp true|false] [PODMAN-OPTION...] -- ARGS...
+# eng_podman --rootfs DIR [--profile P|unconfined|default] [--nnp true|false] [PODMAN-OPTION...] -- ARGS...
 # podman run --rm with runc, the ulimits/network this VM needs, empty tmpfs on /run (the host's /run is on the
 # root disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp. notmpcopyup: by
 # default podman copies what the rootfs has below a tmpfs mount point into it (the host's /tmp here).
-# P is passed as is (podman reads the Docker format itself).
+# P is passed as is (podman reads the Docker format itself); "default" is podman's built-in profile.
 eng_podman() {
   local rootfs="" profile=unconfined nnp=false extra=() id rc=0
   while [ $# -gt 0 ]; do
@@ -315,13 +329,17 @@ eng_podman() {
     esac
   done
   [ -n "$rootfs" ] && [ $# -gt 0 ] || { eng_err "usage: eng_podman --rootfs DIR [--profile P] [--nnp B] -- ARGS"; return 2; }
-  [ "$profile" = unconfined ] || [ -r "$profile" ] || { eng_err "cannot read profile $profile"; return 1; }
-  [ "$profile" = unconfined ] || profile=$(realpath "$profile")
+  case $profile in
+    unconfined) extra+=(--security-opt seccomp=unconfined) ;;
+    default) ;;  # podman's own default profile
+    *) [ -r "$profile" ] || { eng_err "cannot read profile $profile"; return 1; }
+       extra+=(--security-opt "seccomp=$(realpath "$profile")") ;;
+  esac
   case $nnp in true) extra+=(--security-opt no-new-privileges) ;; false) ;;
     *) eng_err "eng_podman: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
   id=$(eng_new_id); eng_track podman "$id"
   podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
-    --security-opt "seccomp=$profile" "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
+    "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
   return "$rc"
 }
 

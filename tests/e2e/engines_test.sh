@@ -45,6 +45,7 @@ profilegen=$(realpath "$profilegen" 2>/dev/null) && [ -x "$profilegen" ] ||
   { eng_err "profilegen binary not found: build it (cmake --build build --target profilegen) or pass --profilegen"; exit 1; }
 samples_dir=${samples_dir:-$(dirname "$profilegen")/samples}
 eng_init
+ENG_PROFILEGEN=$profilegen  # bundles get linux.seccomp from `profilegen export --format oci`
 rootfs=$(eng_rootfs_host)
 fail=0
 t_start=$(date +%s%N)
@@ -99,6 +100,24 @@ for r in p.get("syscalls") or []:
     rules.append(r)
 p["syscalls"] = rules
 json.dump(p, open(dst, "w"), indent=4)
+PY
+}
+
+# oci_agree PROFILE: `profilegen export --format oci` and the harness's own python conversion give the same
+# policy (an explicit valueTwo 0 equals an absent one).
+oci_agree() {
+  local caps=(CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE)
+  eng_to_oci "$1" "${caps[@]}" >"$ENG_WORK/oci-export.json" && eng_to_oci_py "$1" "${caps[@]}" >"$ENG_WORK/oci-py.json" &&
+    python3 - "$ENG_WORK/oci-export.json" "$ENG_WORK/oci-py.json" <<'PY'
+import json, sys
+def norm(p):
+    for r in p.get("syscalls") or []:
+        for a in r.get("args") or []:
+            a.setdefault("valueTwo", 0)
+    return p
+a, b = (norm(json.load(open(f))) for f in sys.argv[1:3])
+if a != b:
+    sys.exit("profilegen export --format oci differs from the python conversion:\n" + json.dumps(a)[:400] + "\n" + json.dumps(b)[:400])
 PY
 }
 
@@ -205,6 +224,7 @@ print(len(t["syscalls"]), "syscalls,", t["tasks"], "tasks")' "$w/trace.json")"
   for nnp in $nnps; do
     generate "$w/trace.json" "$w/profile-nnp-$nnp.json" "$nnp" || { fail=1; continue 2; }
     profiles[$name-$nnp]=$w/profile-nnp-$nnp.json
+    oci_agree "$w/profile-nnp-$nnp.json" || failure "$name: OCI conversions disagree"
     allows "$w/profile-nnp-$nnp.json" mkdir || allows "$w/profile-nnp-$nnp.json" mkdirat ||
       failure "$name: the generated profile allows neither mkdir nor mkdirat: the enforcement check would prove nothing"
   done
@@ -216,7 +236,10 @@ print(len(t["syscalls"]), "syscalls,", t["tasks"], "tasks")' "$w/trace.json")"
 done
 
 # In-container recording: the recipe of docs/engines.md. podman's rootfs here is the host's / (read-only), so
-# the bind mounts go below a tmpfs on /opt where their mount points can be created.
+# the bind mounts go below an empty tmpfs on /opt where their mount points can be created (notmpcopyup: else
+# podman copies the host's /opt into it on every run). seccomp=unconfined is required for recording: under the
+# engine's own filter a syscall it denies never reaches the tracer (ERRNO outranks the tracer's RET_TRACE), so
+# it would be missing from the trace.
 if $incontainer && [[ " $engines " == *" podman "* ]]; then
   sample=$samples_dir/mkdir_tool
   echo "== in-container recording: $sample, recorded inside podman"
@@ -226,7 +249,7 @@ if $incontainer && [[ " $engines " == *" podman "* ]]; then
     w=$ENG_WORK/in-container; mkdir -p "$w/out"
     t0=$(date +%s%N)
     rc=$(eng_capture "$w/record.log" eng_podman --rootfs "$rootfs" --profile unconfined --cap-add SYS_PTRACE \
-      --tmpfs /opt -v "$profilegen:/opt/profilegen/profilegen:ro" -v "$sample:/opt/app/mkdir_tool:ro" \
+      --tmpfs /opt:notmpcopyup -v "$profilegen:/opt/profilegen/profilegen:ro" -v "$sample:/opt/app/mkdir_tool:ro" \
       -v "$w/out:/opt/out" -- /opt/profilegen/profilegen record -o /opt/out/trace.json -- /opt/app/mkdir_tool d)
     echo "  podman run ... profilegen record: exit $rc in $(ms_since "$t0") ms"
     sed 's/^/      | /' "$w/record.log"
@@ -235,7 +258,7 @@ if $incontainer && [[ " $engines " == *" podman "* ]]; then
     else
       for nnp in $nnps; do
         generate "$w/out/trace.json" "$w/profile-nnp-$nnp.json" "$nnp" || { fail=1; continue; }
-        PODMAN_EXTRA=(--tmpfs /opt -v "$sample:/opt/app/mkdir_tool:ro")
+        PODMAN_EXTRA=(--tmpfs /opt:notmpcopyup -v "$sample:/opt/app/mkdir_tool:ro")
         prove in-container podman "$nnp" "$w/profile-nnp-$nnp.json" /opt/app/mkdir_tool d
         PODMAN_EXTRA=()
       done
