@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <unordered_map>
@@ -42,20 +43,49 @@ constexpr size_t kMaxDiagnostics = 2000;
 
 struct JMember;
 
+struct JPayload;
+
+// 32 bytes: a hostile file of millions of small values must not cost gigabytes. The tree is immutable once
+// built, so copies share their payload.
 struct JVal {
   enum class Kind { kNull, kBool, kNegative, kUnsigned, kFloat, kString, kArray, kObject };
   Kind kind = Kind::kNull;
-  uint64_t u = 0;    // kUnsigned
-  int64_t i = 0;     // kNegative (nlohmann: a number with a minus sign, "-0" included)
-  std::string text;  // kString; kFloat: the number as written
-  std::vector<JVal> items;
-  std::vector<JMember> members;  // a vector may hold an incomplete type; a pair may not
+  uint64_t u = 0;  // kUnsigned; kNegative: the int64 bits (nlohmann: a number with a minus sign, "-0" included)
+  std::shared_ptr<JPayload> payload;  // strings, floats, containers
+
+  int64_t Negative() const { return static_cast<int64_t>(u); }
+  const std::string& text() const;  // kString; kFloat: the number as written
+  const std::vector<JVal>& items() const;
+  const std::vector<struct JMember>& members() const;
 };
 
 struct JMember {
   std::string key;
   JVal value;
 };
+
+struct JPayload {
+  std::string text;
+  std::vector<JVal> items;
+  std::vector<JMember> members;
+};
+
+const JPayload& EmptyPayload() {
+  static const JPayload empty;
+  return empty;
+}
+const std::string& JVal::text() const { return (payload ? *payload : EmptyPayload()).text; }
+const std::vector<JVal>& JVal::items() const { return (payload ? *payload : EmptyPayload()).items; }
+const std::vector<JMember>& JVal::members() const { return (payload ? *payload : EmptyPayload()).members; }
+
+JVal MakeVal(JVal::Kind kind, std::string text = {}) {
+  JVal v{kind};
+  if (kind >= JVal::Kind::kFloat) {
+    v.payload = std::make_shared<JPayload>();
+    v.payload->text = std::move(text);
+  }
+  return v;
+}
 
 class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
  public:
@@ -68,7 +98,7 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
   bool boolean(bool) override { return Add(JVal{JVal::Kind::kBool}); }
   bool number_integer(number_integer_t v) override {
     JVal j{JVal::Kind::kNegative};
-    j.i = v;
+    j.u = static_cast<uint64_t>(v);
     return Add(std::move(j));
   }
   bool number_unsigned(number_unsigned_t v) override {
@@ -77,14 +107,10 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     return Add(std::move(j));
   }
   bool number_float(number_float_t, const string_t& s) override {
-    JVal j{JVal::Kind::kFloat};
-    j.text = s;
-    return Add(std::move(j));
+    return Add(MakeVal(JVal::Kind::kFloat, s));
   }
   bool string(string_t& s) override {
-    JVal j{JVal::Kind::kString};
-    j.text = std::move(s);
-    return Add(std::move(j));
+    return Add(MakeVal(JVal::Kind::kString, std::move(s)));
   }
   bool binary(binary_t&) override { return false; }  // JSON text has no binary values
   bool start_object(std::size_t) override { return Open(JVal::Kind::kObject); }
@@ -127,15 +153,15 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     }
     JVal* top = stack_.back();
     if (top->kind == JVal::Kind::kArray) {
-      top->items.push_back(std::move(v));
-      return &top->items.back();
+      top->payload->items.push_back(std::move(v));
+      return &top->payload->items.back();
     }
-    top->members.push_back(JMember{std::move(key_), std::move(v)});
-    return &top->members.back().value;
+    top->payload->members.push_back(JMember{std::move(key_), std::move(v)});
+    return &top->payload->members.back().value;
   }
   // Only ancestors are held by pointer, and only the innermost container grows, so the pointers stay valid.
   bool Open(JVal::Kind kind) {
-    stack_.push_back(Place(JVal{kind}));
+    stack_.push_back(Place(MakeVal(kind)));
     return true;
   }
   bool Close() {
@@ -403,6 +429,7 @@ class Parser {
   }
 
   void Add(Severity s, const std::string& path, std::string message) {
+    has_error_ |= s == Severity::kError;
     if (Full()) {
       ++(s == Severity::kError ? dropped_errors_ : dropped_warnings_);
       return;
@@ -414,7 +441,7 @@ class Parser {
   // and warns about everything Go does silently.
   Fields Collect(const JVal& obj, const std::string& path, const std::vector<std::string>& known) {
     Fields fields;
-    for (const auto& [key, value] : obj.members) {
+    for (const auto& [key, value] : obj.members()) {
       const std::string p = Member(path, key);
       auto canon = std::find(known.begin(), known.end(), key);
       if (canon == known.end()) {
@@ -445,12 +472,13 @@ class Parser {
 
   // Go decodes a repeated object-valued key into the same struct: the members add up, later ones winning.
   static JVal MergedObject(const Fields& f, std::string_view key) {
-    JVal merged{JVal::Kind::kObject};
+    JVal merged = MakeVal(JVal::Kind::kObject);
     auto it = f.find(key);
     if (it == f.end()) return merged;
     for (const auto& occ : it->second) {
       if (occ.value->kind == JVal::Kind::kObject) {
-        merged.members.insert(merged.members.end(), occ.value->members.begin(), occ.value->members.end());
+        const auto& m = occ.value->members();
+        merged.payload->members.insert(merged.payload->members.end(), m.begin(), m.end());
       }
     }
     return merged;
@@ -465,16 +493,16 @@ class Parser {
   // null leaves the value as it was, as in Go.
   bool ReadString(const JVal& v, const std::string& path, std::string& out) {
     if (!ExpectKind(v, path, JVal::Kind::kString, "a string")) return false;
-    out = v.text;
+    out = v.text();
     return true;
   }
 
   void ReadStringList(const JVal& v, const std::string& path, std::vector<std::string>& out) {
     out.clear();
     if (!ExpectKind(v, path, JVal::Kind::kArray, "a list of strings")) return;
-    for (size_t i = 0; i < v.items.size(); ++i) {
+    for (size_t i = 0; i < v.items().size(); ++i) {
       std::string s;
-      ReadString(v.items[i], Index(path, i), s);  // a null element decodes to ""
+      ReadString(v.items()[i], Index(path, i), s);  // a null element decodes to ""
       out.push_back(std::move(s));
     }
   }
@@ -485,11 +513,11 @@ class Parser {
       case JVal::Kind::kNull: return std::nullopt;
       case JVal::Kind::kUnsigned: return v.u;
       case JVal::Kind::kNegative:
-        Error(path, "expected an unsigned integer, got " + (v.i == 0 ? std::string("-0") : std::to_string(v.i)) +
+        Error(path, "expected an unsigned integer, got " + (v.Negative() == 0 ? std::string("-0") : std::to_string(v.Negative())) +
                         " (the loaders fail on negative numbers)");
         return std::nullopt;
       case JVal::Kind::kFloat: {
-        const std::string& t = v.text;
+        const std::string& t = v.text();
         if (!t.empty() && t[0] == '-') {
           Error(path, "expected an unsigned integer, got " + Shown(t) +
                           " (the loaders fail on negative numbers)");
@@ -596,16 +624,16 @@ class Parser {
   void ReadArches(const Fields& f) {
     const Field* ar = Last(f, "architectures");
     if (ar && ExpectKind(*ar->value, ar->key, JVal::Kind::kArray, "a list of strings")) {
-      for (size_t i = 0; i < ar->value->items.size(); ++i) {
-        ReadArchName(ar->value->items[i], Index(ar->key, i), p_.architectures, true, ": runc fails on it");
+      for (size_t i = 0; i < ar->value->items().size(); ++i) {
+        ReadArchName(ar->value->items()[i], Index(ar->key, i), p_.architectures, true, ": runc fails on it");
       }
     }
     const Field* am = Last(f, "archMap");
     if (am && ExpectKind(*am->value, am->key, JVal::Kind::kArray, "a list")) {
       static const std::vector<std::string> kKeys{"architecture", "subArchitectures"};
       std::map<std::string, size_t> seen;
-      for (size_t i = 0; i < am->value->items.size(); ++i) {
-        const JVal& item = am->value->items[i];
+      for (size_t i = 0; i < am->value->items().size(); ++i) {
+        const JVal& item = am->value->items()[i];
         const std::string path = Index(am->key, i);
         ArchMapEntry entry;
         if (ExpectKind(item, path, JVal::Kind::kObject, "an object")) {
@@ -623,8 +651,8 @@ class Parser {
           if (const Field* s = Last(ef, "subArchitectures")) {
             const std::string sp = Member(path, s->key);
             if (ExpectKind(*s->value, sp, JVal::Kind::kArray, "a list of strings")) {
-              for (size_t j = 0; j < s->value->items.size(); ++j) {
-                ReadArchName(s->value->items[j], Index(sp, j), entry.sub_architectures, true,
+              for (size_t j = 0; j < s->value->items().size(); ++j) {
+                ReadArchName(s->value->items()[j], Index(sp, j), entry.sub_architectures, true,
                              ": runc fails on it on a host of this entry");
               }
             }
@@ -644,7 +672,7 @@ class Parser {
     ReadStringList(*fl.value, fl.key, flags);
     if (fl.value->kind != JVal::Kind::kArray) return;
     for (size_t i = 0; i < flags.size(); ++i) {
-      if (fl.value->items[i].kind != JVal::Kind::kString) continue;  // already reported
+      if (fl.value->items()[i].kind != JVal::Kind::kString) continue;  // already reported
       if (std::find(FlagNames().begin(), FlagNames().end(), flags[i]) == FlagNames().end()) {
         Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + Hint(flags[i], FlagNames()) +
                                     ": runc fails on it");
@@ -657,25 +685,29 @@ class Parser {
   void ReadSyscalls(const Field& sc) {
     syscalls_path_ = sc.key;
     if (!ExpectKind(*sc.value, sc.key, JVal::Kind::kArray, "a list")) return;
-    for (size_t i = 0; i < sc.value->items.size(); ++i) {
-      const JVal& item = sc.value->items[i];
+    rule_count_ = sc.value->items().size();
+    for (size_t i = 0; i < sc.value->items().size(); ++i) {
+      const JVal& item = sc.value->items()[i];
       const std::string path = Index(sc.key, i);
       Rule rule;
       if (item.kind != JVal::Kind::kObject) {
         Error(path, "expected an object, got " + KindName(item));
       } else {
-        ReadRule(item, path, rule);
+        ReadRule(item, path, i, rule);
       }
-      p_.syscalls.push_back(std::move(rule));
+      // Past the diagnostics bound, with errors, the model means nothing: stop growing it (a hostile file of a
+      // million entries must not cost a million rules).
+      if (!(Full() && has_error_)) p_.syscalls.push_back(std::move(rule));
     }
   }
 
-  void ReadRule(const JVal& obj, const std::string& path, Rule& rule) {
+  void ReadRule(const JVal& obj, const std::string& path, size_t entry, Rule& rule) {
     static const std::vector<std::string> kKeys{"names",   "name",     "action",   "errnoRet", "errno",
                                                 "args",    "comment",  "includes", "excludes"};
     Fields f = Collect(obj, path, kKeys);
     RuleInfo info;
     info.path = path;
+    info.entry = entry;
 
     std::string names_path = Member(path, "names");
     if (const Field* n = Last(f, "names")) {
@@ -756,6 +788,7 @@ class Parser {
   // What the cross-entry checks need to know about one entry.
   struct RuleInfo {
     std::string path;
+    size_t entry = 0;
     bool action_known = false;
     bool errno_ok = true;    // errnoRet, if present, was a valid number
     bool names_ok = true;    // names, if present, was a list
@@ -767,8 +800,8 @@ class Parser {
     if (!ExpectKind(*a.value, path, JVal::Kind::kArray, "a list")) return;
     static const std::vector<std::string> kKeys{"index", "value", "valueTwo", "op"};
     std::map<uint32_t, int> per_index;
-    for (size_t i = 0; i < a.value->items.size(); ++i) {
-      const JVal& item = a.value->items[i];
+    for (size_t i = 0; i < a.value->items().size(); ++i) {
+      const JVal& item = a.value->items()[i];
       const std::string ap = Index(path, i);
       ArgCondition c;
       bool ok = true;
@@ -778,7 +811,7 @@ class Parser {
         rule.args.push_back(c);
         continue;
       }
-      static const JVal kEmpty{JVal::Kind::kObject};
+      static const JVal kEmpty = MakeVal(JVal::Kind::kObject);
       Fields f = Collect(item.kind == JVal::Kind::kObject ? item : kEmpty, ap, kKeys);
       if (const Field* x = Last(f, "index")) {
         auto v = ReadUint(*x->value, Member(ap, x->key));
@@ -882,7 +915,7 @@ class Parser {
         if (k->value->kind != JVal::Kind::kString) {
           Error(kp, "expected a string \"X.Y\", got " + KindName(*k->value) + " (Docker fails)");
         } else {
-          filter.min_kernel = k->value->text;
+          filter.min_kernel = k->value->text();
           CheckMinKernel(kp, filter.min_kernel);
         }
       }
@@ -913,7 +946,7 @@ class Parser {
 
   void CheckNames(const Rule& rule, const std::string& names_path, const std::string& name_path,
                   const std::string& single, const RuleInfo& info) {
-    const size_t entry = p_.syscalls.size();
+    const size_t entry = info.entry;
     if (rule.names.empty() && single.empty() && info.names_ok) {
       Warn(info.path, "this entry names no syscall: it has no effect");
     }
@@ -1007,10 +1040,10 @@ class Parser {
 
   // -------------------------------------------------------------------------------------------------------------
   void CheckDocument(const Fields& f) {
-    const bool has_rules = !p_.syscalls.empty();
+    const bool has_rules = rule_count_ > 0;
     if (!p_.default_action) {
       const Field* da = Last(f, "defaultAction");
-      const bool invalid = da && da->value->kind == JVal::Kind::kString && !da->value->text.empty();
+      const bool invalid = da && da->value->kind == JVal::Kind::kString && !da->value->text().empty();
       const bool wrong_type = da && da->value->kind != JVal::Kind::kString && da->value->kind != JVal::Kind::kNull;
       if (has_rules && !invalid && !wrong_type) {
         Error(da ? da->key : "", "missing \"defaultAction\": runc rejects a profile with rules but no default "
@@ -1052,6 +1085,8 @@ class Parser {
   std::map<std::pair<std::string, std::vector<ArgCondition>>, Seen> conditional_;
   std::unordered_map<std::string, bool> known_cache_;
   size_t dropped_errors_ = 0, dropped_warnings_ = 0;
+  bool has_error_ = false;
+  size_t rule_count_ = 0;  // entries in "syscalls", kept in the model or not
 };
 
 }  // namespace

@@ -219,6 +219,7 @@ TEST_CASE("hostile input always ends in diagnostics", "[profile][parse][robust]"
     REQUIRE(lots.diagnostics.size() == 2001);
     CHECK(lots.diagnostics.back().message == "8000 more problems not shown (8000 errors, 0 warnings)");
     CHECK(lots.HasErrors());
+    CHECK(lots.profile.syscalls.size() < 5000);  // past the bound, with errors, the model stops growing
 
     // A huge string value is shortened in the message.
     ParseResult longname = ParseProfile(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": [")" +
