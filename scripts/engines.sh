@@ -25,6 +25,8 @@ eng_note() { echo "engines: $*" >&2; }
 
 # eng_init: creates $ENG_WORK (a fresh folder under ${TMPDIR:-/tmp}) and installs the cleanup trap.
 eng_init() {
+  # Seen on the shared VM: a tool replaced /dev/null with a regular file; containers then read it as stdin.
+  [ -c /dev/null ] || { eng_err "/dev/null is not a character device (restore: rm /dev/null; mknod -m 666 /dev/null c 1 3)"; return 1; }
   ENG_WORK=$(mktemp -d "${TMPDIR:-/tmp}/profilegen-e2e.XXXXXX") || { eng_err "cannot create a work folder"; return 1; }
   : >"$ENG_WORK/.mounts"
   : >"$ENG_WORK/.containers"
@@ -77,7 +79,7 @@ eng_require() {
     if [ "$what" = root ]; then
       [ "$(id -u)" -eq 0 ] || missing+=("root")
     else
-      command -v "$what" >/dev/null 2>&1 || missing+=("$what")
+      [ -n "$(command -v "$what" 2>&-)" ] || missing+=("$what")
     fi
   done
   [ ${#missing[@]} -eq 0 ] && return 0
