@@ -27,7 +27,9 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
       ->default_str("EPERM");
   sub.add_option("--arch", a->arches,
                  "Also cover this architecture (repeatable; e.g. arm64 for a multi-arch image, x86 for 32-bit "
-                 "programs); names missing there are reported");
+                 "programs); names missing there are reported")
+      ->allow_extra_args(false)  // `--arch arm64 trace.json`: one value per --arch, the rest are traces
+      ->delimiter(',');
   sub.add_option("--runtime", a->runtime,
                  "Add the syscalls this container runtime makes after loading the filter: runc, crun or none")
       ->default_str("runc");

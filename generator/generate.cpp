@@ -261,7 +261,7 @@ class Generator {
       p.default_errno_ret = options_.errno_ret.value_or(1);
     } else if (options_.errno_ret) {
       Warn("--errno " + ErrnoName(*options_.errno_ret) + " has no effect with --default-action " +
-           std::string(profile::ActionName(options_.default_action)) + " (only errno returns an errno)");
+           std::string(DefaultActionFlag(options_.default_action)) + " (only errno returns an errno)");
     }
     if (options_.runtime == Runtime::kNone && options_.no_new_privileges) {
       Warn("--no-new-privileges has no effect with --runtime none");
@@ -495,7 +495,8 @@ class Generator {
       Warn("--arch " + native + ": " + std::to_string(missing.size()) + " allowed syscall" +
            (missing.size() == 1 ? " does" : "s do") + " not exist on " + ArchLabel(a) +
            " and have no effect there: " + list + ". A program built for " + native +
-           " makes other calls instead (e.g. openat for open): record it on " + native + " and merge the traces");
+           " makes other calls instead (e.g. openat for open): record it on " + native +
+           ", generate a profile there and combine the two with `profilegen merge`");
     }
   }
 

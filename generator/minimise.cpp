@@ -1,6 +1,7 @@
 #include "generator/minimise.h"
 
 #include <algorithm>
+#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
@@ -11,6 +12,7 @@ namespace profilegen::generator {
 namespace {
 
 using profile::Action;
+using profile::ArgCondition;
 using profile::Rule;
 
 // Everything that decides what an entry does, except its names.
@@ -36,7 +38,61 @@ bool IsUnconditionalAllow(const profile::Rule& r) {
   return r.action == Action::kAllow && r.args.empty() && r.includes.empty() && r.excludes.empty();
 }
 
+namespace {
+
+// runc ORs the conditions of a rule when an argument index repeats; a rule with one condition is both.
+bool IsOrRule(const Rule& r) {
+  if (r.args.size() == 1) return true;
+  for (size_t i = 0; i < r.args.size(); ++i)
+    for (size_t j = i + 1; j < r.args.size(); ++j)
+      if (r.args[i].index == r.args[j].index) return true;
+  return false;
+}
+
+// Two OR rules for the same names with the same action and filters become one when their conditions, put
+// together, still repeat an index (else runc would AND them).
+void CombineOrRules(std::vector<Rule>& rules) {
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (!IsOrRule(rules[i])) continue;
+    for (size_t j = i + 1; j < rules.size();) {
+      Rule& a = rules[i];
+      const Rule& b = rules[j];
+      Rule probe = b;
+      probe.args = a.args;
+      bool same_otherwise = probe.names == a.names && BehaviourKey(probe) == BehaviourKey(a);
+      if (!same_otherwise || !IsOrRule(b)) {
+        ++j;
+        continue;
+      }
+      std::vector<ArgCondition> args = a.args;
+      args.insert(args.end(), b.args.begin(), b.args.end());
+      std::sort(args.begin(), args.end());
+      args.erase(std::unique(args.begin(), args.end()), args.end());
+      Rule combined = a;
+      combined.args = args;
+      if (!IsOrRule(combined)) {
+        ++j;
+        continue;
+      }
+      if (!b.comment.empty() && a.comment.find(b.comment) == std::string::npos) {
+        combined.comment += (combined.comment.empty() ? "" : " | ") + b.comment;
+      }
+      a = std::move(combined);
+      rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(j));
+    }
+  }
+}
+
+}  // namespace
+
 void Minimise(profile::Profile& p) {
+  MergeEqualBehaviour(p);
+  CombineOrRules(p.syscalls);
+  MergeEqualBehaviour(p);  // combined rules may now equal others
+  SortRules(p.syscalls);
+}
+
+void MergeEqualBehaviour(profile::Profile& p) {
   struct Merged {
     Rule rule;
     std::set<std::string> names;
@@ -66,13 +122,16 @@ void Minimise(profile::Profile& p) {
     for (const std::string& c : m.comments) r.comment += (r.comment.empty() ? "" : " | ") + c;
     out.push_back(std::move(r));
   }
-  std::sort(out.begin(), out.end(), [](const Rule& a, const Rule& b) {
+  p.syscalls = std::move(out);
+}
+
+void SortRules(std::vector<profile::Rule>& rules) {
+  std::sort(rules.begin(), rules.end(), [](const Rule& a, const Rule& b) {
     int ca = Class(a), cb = Class(b);
     if (ca != cb) return ca < cb;
     if (a.names != b.names) return a.names < b.names;
     return BehaviourKey(a) < BehaviourKey(b);
   });
-  p.syscalls = std::move(out);
 }
 
 }  // namespace profilegen::generator

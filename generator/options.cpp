@@ -122,6 +122,12 @@ sys::ArchToken ParseArch(std::string_view text) {
   throw Error(msg + "; known: " + list + " (or their SCMP_ARCH_* names)");
 }
 
+std::string_view DefaultActionFlag(profile::Action a) {
+  for (const auto& c : kActionChoices)
+    if (c.action == a) return c.flag;
+  return profile::ActionName(a);
+}
+
 std::string_view RuntimeName(Runtime r) {
   switch (r) {
     case Runtime::kRunc:

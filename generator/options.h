@@ -45,6 +45,8 @@ ArgPolicy ParseArgPolicy(std::string_view text);
 /// "arm64", "aarch64", "SCMP_ARCH_AARCH64", ... Throws Error listing the known names.
 sys::ArchToken ParseArch(std::string_view text);
 
+/// kKillProcess -> "kill-process": the --default-action spelling.
+std::string_view DefaultActionFlag(profile::Action a);
 std::string_view RuntimeName(Runtime r);
 std::string_view ArgPolicyName(ArgPolicy p);
 /// The errno's symbolic name ("EPERM"), or the number as text when the C library has none.

@@ -1,0 +1,517 @@
+#include "generator/generate.h"
+
+#include <algorithm>
+#include <catch2/catch.hpp>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <random>
+#include <set>
+
+#include "base/atomic_file.h"
+#include "base/error.h"
+#include "generator/probes.h"
+#include "profile/writer.h"
+#include "tests/generator/helpers.h"
+
+using namespace profilegen;
+using namespace profilegen::testing;
+using generator::ArgPolicy;
+using generator::GenerateOptions;
+using generator::Runtime;
+using profile::Action;
+using profile::Op;
+
+namespace {
+
+generator::GenerateResult Gen(const std::vector<std::string>& fixtures, GenerateOptions options = {}) {
+  std::vector<std::string> paths;
+  for (const auto& f : fixtures) paths.push_back(Fixture(f));
+  return generator::Generate(generator::LoadAndMergeTraces(paths), options);
+}
+
+GenerateOptions Plain() {  // a plain program: no runtime layer
+  GenerateOptions o;
+  o.runtime = Runtime::kNone;
+  return o;
+}
+
+bool AnyWarning(const generator::GenerateResult& r, const std::string& needle) {
+  return std::any_of(r.warnings.begin(), r.warnings.end(), [&](const std::string& w) { return Contains(w, needle); });
+}
+
+std::string TempDir() {
+  auto dir = std::filesystem::temp_directory_path() / ("profilegen-gen-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  return dir.string();
+}
+
+}  // namespace
+
+TEST_CASE("generate: byte-identical output whatever the order of the traces", "[generate]") {
+  std::vector<std::string> files = {"run1.json", "run2.json", "clone3.json", "namespaces.json", "overflow.json"};
+  for (ArgPolicy policy : {ArgPolicy::kNone, ArgPolicy::kGuard, ArgPolicy::kStrict}) {
+    GenerateOptions o;
+    o.args = policy;
+    o.extra_arches = {sys::ArchByNativeName("arm64")->token};
+    const std::string expected = profile::WriteProfile(Gen(files, o).profile);
+    std::mt19937 rng(42);
+    for (int i = 0; i < 6; ++i) {
+      std::shuffle(files.begin(), files.end(), rng);
+      CHECK(profile::WriteProfile(Gen(files, o).profile) == expected);
+    }
+  }
+}
+
+TEST_CASE("generate: canonical text: key order, 4-space indent, final newline, sorted names", "[generate]") {
+  const std::string text = profile::WriteProfile(Gen({"run1.json", "run2.json"}).profile);
+  REQUIRE(text.back() == '\n');
+  CHECK(text.rfind("{\n    \"defaultAction\": \"SCMP_ACT_ERRNO\",\n    \"defaultErrnoRet\": 1,\n    \"archMap\": [", 0) ==
+        0);
+  CHECK(text.find("\"archMap\"") < text.find("\"syscalls\""));
+  auto p = Gen({"run1.json", "run2.json"}).profile;
+  for (const auto& r : p.syscalls) {
+    CHECK(std::is_sorted(r.names.begin(), r.names.end()));
+    CHECK(std::adjacent_find(r.names.begin(), r.names.end()) == r.names.end());
+  }
+}
+
+TEST_CASE("generate: minimal: one unconditional ALLOW entry, no duplicates, nothing equal to the default",
+          "[generate]") {
+  for (ArgPolicy policy : {ArgPolicy::kNone, ArgPolicy::kGuard, ArgPolicy::kStrict}) {
+    for (Runtime rt : {Runtime::kNone, Runtime::kRunc, Runtime::kCrun}) {
+      GenerateOptions o;
+      o.args = policy;
+      o.runtime = rt;
+      auto p = Gen({"run1.json", "run2.json", "namespaces.json"}, o).profile;
+      CHECK(UnconditionalAllows(p).size() == 1);
+      std::set<std::string> unconditional(UnconditionalAllows(p)[0]->names.begin(),
+                                           UnconditionalAllows(p)[0]->names.end());
+      std::map<std::string, int> entries_per_name;
+      for (const auto& r : p.syscalls) {
+        CHECK_FALSE(r.comment.empty());
+        CHECK_FALSE((r.action == Action::kErrno && r.errno_ret.value_or(1) == 1));
+        for (const auto& n : r.names) ++entries_per_name[n];
+      }
+      for (const auto& [name, n] : entries_per_name) {
+        INFO(name);
+        CHECK(n == 1);
+      }
+    }
+  }
+}
+
+TEST_CASE("generate: only what the program did, plus the runtime layer", "[generate]") {
+  auto p = Gen({"run1.json"}, Plain()).profile;
+  const auto* allow = UnconditionalAllows(p)[0];
+  for (const char* n : {"read", "write", "close", "openat", "mmap", "brk", "exit_group", "execve", "arch_prctl"})
+    CHECK(HasName(*allow, n));
+  // Container setup calls and anything not observed stay at the default.
+  for (const char* n : {"mount", "pivot_root", "umount2", "sethostname", "setns", "unshare", "capset", "ptrace"}) {
+    INFO(n);
+    CHECK(RulesFor(p, n).empty());
+  }
+}
+
+TEST_CASE("generate: comments say where each name came from", "[generate]") {
+  auto p = Gen({"run1.json", "run2.json"}, Plain()).profile;
+  const std::string& c = UnconditionalAllows(p)[0]->comment;
+  INFO(c);
+  CHECK(Contains(c, "observed in 2/2 runs, first by /usr/bin/app: execve exit_group ioctl read write;"));
+  CHECK(Contains(c, "observed in 1/2 runs, first by /usr/bin/app: access arch_prctl brk close"));
+  CHECK(Contains(c, "observed on SCMP_ARCH_X86 in 1/2 runs, first by /usr/bin/app32: exit_group write"));
+  const auto* socket = RuleFor(p, "socket");
+  REQUIRE(socket);
+  // The merged provenance keeps the smallest executable name: /bin/sh from run2.
+  CHECK(Contains(socket->comment, "socket: observed in 2/2 runs, first by /bin/sh"));
+  CHECK(Contains(socket->comment, "1 (AF_UNIX), 2 (AF_INET), 10 (AF_INET6)"));
+  CHECK(Contains(socket->comment, "socketcall cannot be argument-checked"));  // x86 is in the archMap
+
+  auto runc = Gen({"run1.json"}).profile;
+  CHECK(Contains(UnconditionalAllows(runc)[0]->comment,
+                 "runtime layer runc 1.1.5 (no-new-privileges=false): capget capset chdir"));
+}
+
+TEST_CASE("generate: runtime layer contents", "[generate][runtime]") {
+  auto names = [](Runtime rt, bool nnp) {
+    GenerateOptions o;
+    o.runtime = rt;
+    o.no_new_privileges = nnp;
+    auto p = Gen({"unnamed.json"}, o).profile;  // the app only reads: everything else is the layer
+    const auto* allow = UnconditionalAllows(p)[0];
+    std::set<std::string> s(allow->names.begin(), allow->names.end());
+    s.erase("read");
+    return std::make_pair(s, allow->comment);
+  };
+  const std::set<std::string> runc_nnp = {"close",       "execve",       "fstatfs",      "futex",        "getdents64",
+                                          "openat",      "rt_sigreturn", "write",        "epoll_ctl",    "epoll_pwait",
+                                          "getpid",      "nanosleep",    "sched_yield",  "prctl",        "clone3",
+                                          "gettid",      "mmap",         "munmap",       "rseq",         "rt_sigprocmask",
+                                          "set_robust_list", "sigaltstack"};
+  std::set<std::string> runc_default = runc_nnp;
+  for (const char* n : {"capget", "capset", "chdir", "getcwd", "setuid", "setgid", "setgroups", "prctl", "read", "fstat",
+                        "newfstatat", "faccessat2", "getppid", "mmap"})
+    runc_default.insert(n);
+  runc_default.erase("read");
+  const std::set<std::string> crun_nnp = {"execve"};
+  const std::set<std::string> crun_default = {"execve",     "capset",    "prctl",          "setresuid",
+                                              "setresgid",  "rt_sigaction", "rt_sigprocmask", "pselect6"};
+
+  CHECK(names(Runtime::kRunc, true).first == runc_nnp);
+  CHECK(names(Runtime::kRunc, false).first == runc_default);
+  CHECK(names(Runtime::kCrun, true).first == crun_nnp);
+  CHECK(names(Runtime::kCrun, false).first == crun_default);
+  CHECK(names(Runtime::kNone, false).first.empty());
+  CHECK(Contains(names(Runtime::kRunc, false).second, "runtime layer runc 1.1.5 (no-new-privileges=false)"));
+  CHECK(Contains(names(Runtime::kRunc, true).second, "runtime layer runc 1.1.5 (no-new-privileges=true)"));
+  CHECK(Contains(names(Runtime::kCrun, true).second, "runtime layer crun 1.8.1 (no-new-privileges=true)"));
+
+  // The runtime needs clone3 allowed, whatever the clone guard does.
+  auto p = Gen({"run1.json"}).profile;
+  CHECK(HasName(*UnconditionalAllows(p)[0], "clone3"));
+  CHECK(RulesFor(p, "clone3").size() == 1);
+  REQUIRE(RuleFor(p, "clone"));
+  CHECK(Contains(RuleFor(p, "clone")->comment, "does not cover clone3"));
+  // A layer name the program also made is allowed once, unconditionally (the runtime may pass any argument).
+  GenerateOptions strict;
+  strict.args = ArgPolicy::kStrict;
+  auto s = Gen({"run1.json"}, strict).profile;
+  CHECK(HasName(*UnconditionalAllows(s)[0], "prctl"));
+  CHECK(RulesFor(s, "prctl").size() == 1);
+
+  auto none = Gen({"run1.json"}, Plain());
+  CHECK(none.warnings.empty());
+  GenerateOptions nnp_none = Plain();
+  nnp_none.no_new_privileges = true;
+  CHECK(AnyWarning(Gen({"run1.json"}, nnp_none), "--no-new-privileges has no effect with --runtime none"));
+}
+
+TEST_CASE("generate: ENOSYS probes for what was not observed", "[generate][probes]") {
+  auto p = Gen({"run1.json", "run2.json"}, Plain()).profile;
+  std::vector<const profile::Rule*> enosys;
+  for (const auto& r : p.syscalls)
+    if (r.action == Action::kErrno) enosys.push_back(&r);
+  REQUIRE(enosys.size() == 1);  // probes and clone3-under-the-guard share one entry
+  const auto& r = *enosys[0];
+  CHECK(r.errno_ret == 38u);
+  for (const char* n : {"clone3", "faccessat2", "close_range", "openat2", "statx", "rseq", "epoll_pwait2", "pidfd_open"}) {
+    INFO(n);
+    CHECK(HasName(r, n));
+  }
+  CHECK_FALSE(HasName(r, "getrandom"));  // observed in run2: allowed instead
+  CHECK(HasName(*UnconditionalAllows(p)[0], "getrandom"));
+  CHECK_FALSE(HasName(r, "futex_waitv"));
+  CHECK_FALSE(HasName(r, "membarrier"));
+  CHECK(Contains(r.comment, "ENOSYS probes, not observed"));
+
+  // The runtime layer's faccessat2 and rseq are allowed, not probed.
+  auto runc = Gen({"run1.json"}).profile;
+  CHECK(HasName(*UnconditionalAllows(runc)[0], "faccessat2"));
+  CHECK(RulesFor(runc, "faccessat2").size() == 1);
+  CHECK(RulesFor(runc, "rseq").size() == 1);
+
+  // Every probe has a reason and a name libseccomp knows.
+  for (const auto& probe : generator::EnosysProbes()) {
+    INFO(probe.name);
+    CHECK(sys::IsKnownName(probe.name));
+    CHECK(probe.reason.size() > 40);
+  }
+
+  // With ENOSYS as the default errno the probes would equal the default: none written.
+  GenerateOptions o = Plain();
+  o.errno_ret = 38;
+  auto q = Gen({"run1.json"}, o).profile;
+  for (const auto& rule : q.syscalls) CHECK(rule.action != Action::kErrno);
+  // With another default action they stay.
+  o.default_action = Action::kKillProcess;
+  o.errno_ret.reset();
+  auto k = Gen({"run1.json"}, o).profile;
+  REQUIRE(RuleFor(k, "statx"));
+  CHECK(RuleFor(k, "statx")->action == Action::kErrno);
+}
+
+TEST_CASE("generate: clone guard as Docker's, clone3 answers ENOSYS", "[generate][guards]") {
+  auto p = Gen({"run1.json"}, Plain()).profile;
+  const auto* clone = RuleFor(p, "clone");
+  REQUIRE(clone);
+  REQUIRE(clone->args.size() == 1);
+  CHECK(clone->args[0].index == 0);
+  CHECK(clone->args[0].op == Op::kMaskedEq);
+  CHECK(clone->args[0].value == 0x7E020000u);
+  CHECK(clone->args[0].value_two == 0u);
+  CHECK(clone->names == std::vector<std::string>{"clone"});
+  const auto* clone3 = RuleFor(p, "clone3");
+  REQUIRE(clone3);
+  CHECK(clone3->action == Action::kErrno);
+  CHECK(clone3->errno_ret == 38u);
+  CHECK(Contains(clone3->comment, "falls back to the guarded clone"));
+  CHECK(ProfileAllows(p, "clone", 0, 0x1200011));                 // the observed fork
+  CHECK_FALSE(ProfileAllows(p, "clone", 0, 0x1200011 | 0x10000000));  // + CLONE_NEWUSER
+  CHECK_FALSE(ProfileAllows(p, "clone", 0, 0x40000000));              // CLONE_NEWNET
+
+  // Observed namespace flags stay allowed, other namespaces do not.
+  auto ns = Gen({"namespaces.json"}, Plain()).profile;
+  CHECK(ProfileAllows(ns, "clone", 0, 0x10000011));
+  CHECK(ProfileAllows(ns, "clone", 0, 0x1200011));
+  CHECK_FALSE(ProfileAllows(ns, "clone", 0, 0x40000011));
+  CHECK(HasName(*UnconditionalAllows(ns)[0], "mount"));    // observed: allowed
+  CHECK(HasName(*UnconditionalAllows(ns)[0], "unshare"));  // guarded only under strict
+}
+
+TEST_CASE("generate: clone3 observed", "[generate][guards]") {
+  auto r = Gen({"clone3.json"}, Plain());
+  const auto* clone3 = RuleFor(r.profile, "clone3");
+  REQUIRE(clone3);
+  CHECK(clone3->action == Action::kErrno);
+  CHECK(clone3->errno_ret == 38u);
+  CHECK(Contains(clone3->comment, "clone3: observed in 1/1 runs"));
+  // The fallback must work: clone without namespace flags.
+  const auto* clone = RuleFor(r.profile, "clone");
+  REQUIRE(clone);
+  CHECK(clone->args.size() == 1);
+  CHECK(Contains(clone->comment, "fallback for clone3"));
+  CHECK(AnyWarning(r, "seccomp cannot check its flags"));
+
+  GenerateOptions none = Plain();
+  none.args = ArgPolicy::kNone;
+  auto n = Gen({"clone3.json"}, none).profile;
+  CHECK(HasName(*UnconditionalAllows(n)[0], "clone3"));
+  CHECK(RulesFor(n, "clone").empty());
+
+  auto runc = Gen({"clone3.json"}).profile;  // the runc layer needs clone3: ALLOW, not the probe
+  CHECK(HasName(*UnconditionalAllows(runc)[0], "clone3"));
+  CHECK(RulesFor(runc, "clone3").size() == 1);
+}
+
+TEST_CASE("generate: guards never block a value seen in any trace", "[generate][guards]") {
+  const std::vector<std::string> all = {"run1.json", "run2.json", "namespaces.json", "overflow.json"};
+  for (ArgPolicy policy : {ArgPolicy::kNone, ArgPolicy::kGuard, ArgPolicy::kStrict}) {
+    GenerateOptions o = Plain();
+    o.args = policy;
+    for (const auto& subset : std::vector<std::vector<std::string>>{{"run1.json"}, {"run1.json", "run2.json"}, all}) {
+      std::vector<std::string> paths;
+      for (const auto& f : subset) paths.push_back(Fixture(f));
+      trace::Trace merged = generator::LoadAndMergeTraces(paths);
+      auto p = generator::Generate(merged, o).profile;
+      for (const auto& [key, rec] : merged.syscalls) {
+        if (!rec.name) continue;
+        INFO(*rec.name << " policy " << generator::ArgPolicyName(policy));
+        for (const auto& [index, values] : rec.args) {
+          for (uint64_t v : values.values) {
+            INFO("arg " << index << " = " << v);
+            CHECK(ProfileAllows(p, *rec.name, index, v));
+          }
+        }
+        if (rec.args.empty() && *rec.name != "clone3") CHECK(ProfileAllows(p, *rec.name, 0, 0));
+      }
+    }
+  }
+}
+
+TEST_CASE("generate: socket, personality (guard) and ioctl, prctl, unshare, setns (strict)", "[generate][guards]") {
+  auto p = Gen({"run1.json", "run2.json"}, Plain()).profile;
+  const auto* socket = RuleFor(p, "socket");
+  REQUIRE(socket);
+  // One entry: a repeated index ORs the values.
+  REQUIRE(socket->args.size() == 3);
+  for (const auto& c : socket->args) {
+    CHECK(c.index == 0);
+    CHECK(c.op == Op::kEq);
+  }
+  CHECK_FALSE(ProfileAllows(p, "socket", 0, 16));  // AF_NETLINK: not observed
+  CHECK_FALSE(ProfileAllows(p, "socket", 0, 17));  // AF_PACKET
+  const auto* personality = RuleFor(p, "personality");
+  REQUIRE(personality);
+  CHECK(personality->args == std::vector<profile::ArgCondition>{{0, 0xffffffff, 0, Op::kEq}});
+  // guard leaves ioctl and prctl alone.
+  CHECK(HasName(*UnconditionalAllows(p)[0], "ioctl"));
+  CHECK(HasName(*UnconditionalAllows(p)[0], "prctl"));
+
+  GenerateOptions strict = Plain();
+  strict.args = ArgPolicy::kStrict;
+  auto s = Gen({"run1.json", "run2.json", "namespaces.json"}, strict).profile;
+  const auto* ioctl = RuleFor(s, "ioctl");
+  REQUIRE(ioctl);
+  CHECK(ioctl->args.size() == 2);
+  CHECK(ioctl->args[0].index == 1);
+  CHECK(ProfileAllows(s, "ioctl", 1, 0x5401));
+  CHECK(ProfileAllows(s, "ioctl", 1, 0x5413));
+  CHECK_FALSE(ProfileAllows(s, "ioctl", 1, 0x541c));  // TIOCSTI
+  CHECK_FALSE(ProfileAllows(s, "prctl", 0, 22));      // PR_SET_SECCOMP
+  CHECK(ProfileAllows(s, "prctl", 0, 15));
+  CHECK(ProfileAllows(s, "unshare", 0, 0x20000));
+  CHECK_FALSE(ProfileAllows(s, "unshare", 0, 0x10000000));
+  CHECK(ProfileAllows(s, "setns", 1, 0x40000000));
+  CHECK_FALSE(ProfileAllows(s, "setns", 1, 0));
+}
+
+TEST_CASE("generate: equal conditions share one entry", "[generate][guards]") {
+  // socket and socketpair both limited to AF_UNIX: one entry with both names.
+  std::string dir = TempDir();
+  std::string path = dir + "/unix.json";
+  WriteFileAtomically(path, R"({"profilegen": "trace", "version": 1,
+    "host": {"arch": "SCMP_ARCH_X86_64"},
+    "syscalls": [
+      {"arch": "SCMP_ARCH_X86_64", "name": "socket", "nr": 41, "count": 1, "args": {"0": {"values": [1]}}},
+      {"arch": "SCMP_ARCH_X86_64", "name": "socketpair", "nr": 53, "count": 1, "args": {"0": {"values": [1]}}}
+    ]})");
+  auto p = generator::Generate(generator::LoadAndMergeTraces({path}), Plain()).profile;
+  const auto* r = RuleFor(p, "socket");
+  REQUIRE(r);
+  CHECK(r->names == std::vector<std::string>{"socket", "socketpair"});
+  CHECK(r->args == std::vector<profile::ArgCondition>{{0, 1, 0, Op::kEq}});
+  CHECK(Contains(r->comment, "socket: observed"));
+  CHECK(Contains(r->comment, " | socketpair: observed"));
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("generate: no guard when the values overflowed or were not captured", "[generate][guards]") {
+  GenerateOptions strict = Plain();
+  strict.args = ArgPolicy::kStrict;
+  auto p = Gen({"overflow.json"}, strict).profile;
+  const auto* allow = UnconditionalAllows(p)[0];
+  CHECK(HasName(*allow, "ioctl"));
+  CHECK(HasName(*allow, "socket"));  // domain overflowed: no guard, even though type has values
+  CHECK(RulesFor(p, "socket").size() == 1);
+  CHECK(Contains(allow->comment, "no argument guard for"));
+  CHECK(Contains(allow->comment, "ioctl (more than 64 distinct values of argument 1)"));
+
+  auto u = Gen({"uncaptured.json"}, strict).profile;
+  CHECK(HasName(*UnconditionalAllows(u)[0], "socket"));
+  CHECK(HasName(*UnconditionalAllows(u)[0], "personality"));
+  CHECK(Contains(UnconditionalAllows(u)[0]->comment, "socket (argument 0 not captured)"));
+
+  GenerateOptions none = Plain();
+  none.args = ArgPolicy::kNone;
+  auto n = Gen({"run1.json", "run2.json"}, none).profile;
+  for (const auto& r : n.syscalls) CHECK(r.args.empty());
+  CHECK(RulesFor(n, "clone3").size() == 1);  // the plain ENOSYS probe
+}
+
+TEST_CASE("generate: archMap holds the host and only the observed sub-architectures", "[generate][arch]") {
+  auto one = Gen({"run1.json"}, Plain()).profile;
+  REQUIRE(one.arch_map.size() == 1);
+  CHECK(one.arch_map[0].architecture == "SCMP_ARCH_X86_64");
+  CHECK(one.arch_map[0].sub_architectures.empty());
+  CHECK(one.architectures.empty());
+
+  auto two = Gen({"run1.json", "run2.json"}, Plain()).profile;  // run2 made i386 calls
+  REQUIRE(two.arch_map.size() == 1);
+  CHECK(two.arch_map[0].sub_architectures == std::vector<std::string>{"SCMP_ARCH_X86"});
+
+  GenerateOptions x32 = Plain();
+  x32.extra_arches = {sys::ArchByNativeName("x32")->token, sys::ArchByNativeName("amd64")->token};
+  auto withx32 = Gen({"run1.json", "run2.json"}, x32).profile;
+  CHECK(withx32.arch_map[0].sub_architectures == std::vector<std::string>{"SCMP_ARCH_X86", "SCMP_ARCH_X32"});
+}
+
+TEST_CASE("generate: --arch arm64 adds an entry and reports the names missing there", "[generate][arch]") {
+  GenerateOptions o = Plain();
+  o.extra_arches = {sys::ArchByNativeName("arm64")->token};
+  auto r = Gen({"run1.json"}, o);
+  REQUIRE(r.profile.arch_map.size() == 2);
+  CHECK(r.profile.arch_map[0].architecture == "SCMP_ARCH_X86_64");
+  CHECK(r.profile.arch_map[1].architecture == "SCMP_ARCH_AARCH64");
+  CHECK(r.profile.arch_map[1].sub_architectures.empty());
+  // Names present on arm64 stay, x86-only ones stay for the host but are reported.
+  const auto* allow = UnconditionalAllows(r.profile)[0];
+  CHECK(HasName(*allow, "access"));
+  CHECK(HasName(*allow, "arch_prctl"));
+  CHECK(HasName(*allow, "openat"));
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(Contains(r.warnings[0], "--arch arm64: 2 allowed syscalls do not exist on SCMP_ARCH_AARCH64"));
+  CHECK(Contains(r.warnings[0], ": access, arch_prctl."));
+  CHECK(Contains(r.warnings[0], "access, arch_prctl. A program built for arm64"));
+}
+
+TEST_CASE("generate: default action and errno", "[generate][options]") {
+  auto d = Gen({"run1.json"}, Plain()).profile;
+  CHECK(d.default_action == Action::kErrno);
+  CHECK(d.default_errno_ret == 1u);
+
+  GenerateOptions o = Plain();
+  o.errno_ret = 13;
+  CHECK(Gen({"run1.json"}, o).profile.default_errno_ret == 13u);
+
+  o.default_action = Action::kKillProcess;
+  auto k = Gen({"run1.json"}, o);
+  CHECK(k.profile.default_action == Action::kKillProcess);
+  CHECK_FALSE(k.profile.default_errno_ret.has_value());
+  CHECK(AnyWarning(k, "--errno EACCES has no effect with --default-action kill-process"));
+  const std::string text = profile::WriteProfile(k.profile);
+  CHECK(text.rfind("{\n    \"defaultAction\": \"SCMP_ACT_KILL_PROCESS\",\n    \"archMap\"", 0) == 0);
+
+  for (Action a : {Action::kKillThread, Action::kTrap, Action::kLog}) {
+    GenerateOptions x = Plain();
+    x.default_action = a;
+    auto p = Gen({"run1.json"}, x).profile;
+    CHECK(p.default_action == a);
+    CHECK_FALSE(p.default_errno_ret.has_value());
+  }
+}
+
+TEST_CASE("generate: unnamed syscall numbers are reported and left out", "[generate]") {
+  auto r = Gen({"unnamed.json"}, Plain());
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(Contains(r.warnings[0], "SCMP_ARCH_X86_64 syscall number 999"));
+  CHECK(Contains(r.warnings[0], "observed in 1/1 runs, first by /usr/bin/new"));
+  CHECK(Contains(r.warnings[0], "cannot name it"));
+  for (const auto& rule : r.profile.syscalls)
+    for (const auto& n : rule.names) CHECK_FALSE(n.empty());
+}
+
+TEST_CASE("generate: bad traces give one clear error naming the file", "[generate][errors]") {
+  auto error_of = [](const std::vector<std::string>& files) -> std::pair<std::string, int> {
+    std::vector<std::string> paths;
+    for (const auto& f : files) paths.push_back(Fixture(f));
+    try {
+      generator::LoadAndMergeTraces(paths);
+    } catch (const Error& e) {
+      return {e.what(), e.exit_code()};
+    }
+    return {"", 0};
+  };
+  auto [malformed, code] = error_of({"run1.json", "malformed.json"});
+  CHECK(code == 2);
+  CHECK(Contains(malformed, Fixture("malformed.json") + ":4:"));
+  CHECK(Contains(malformed, "malformed JSON"));
+
+  auto newer = error_of({"newer.json"}).first;
+  CHECK(Contains(newer, Fixture("newer.json")));
+  CHECK(Contains(newer, "newer than this profilegen understands"));
+
+  auto missing = error_of({"does-not-exist.json"});
+  CHECK(missing.second == 2);
+  CHECK(Contains(missing.first, Fixture("does-not-exist.json")));
+
+  auto several = error_of({"newer.json", "run1.json", "malformed.json"}).first;
+  CHECK(Contains(several, "2 of 3 traces cannot be used:"));
+  CHECK(Contains(several, Fixture("newer.json")));
+  CHECK(Contains(several, Fixture("malformed.json")));
+
+  auto profile = error_of({"profile-a.json"}).first;
+  CHECK(Contains(profile, "looks like a seccomp profile, not a trace"));
+}
+
+TEST_CASE("generate: traces from different host architectures are refused", "[generate][errors]") {
+  std::string dir = TempDir();
+  std::string arm = dir + "/arm.json";
+  WriteFileAtomically(arm, R"({"profilegen": "trace", "version": 1, "host": {"arch": "SCMP_ARCH_AARCH64"},
+    "syscalls": [{"arch": "SCMP_ARCH_AARCH64", "name": "read", "nr": 63, "count": 1}]})");
+  try {
+    generator::LoadAndMergeTraces({Fixture("run1.json"), arm});
+    FAIL("no error");
+  } catch (const Error& e) {
+    CHECK(Contains(e.what(), "different host architectures"));
+    CHECK(Contains(e.what(), "SCMP_ARCH_AARCH64: " + arm));
+    CHECK(Contains(e.what(), "--arch"));
+  }
+  std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("generate: an empty merge gives the runtime layer only", "[generate]") {
+  trace::Trace empty = trace::MergeAll({});
+  auto p = generator::Generate(empty, GenerateOptions{}).profile;
+  REQUIRE(UnconditionalAllows(p).size() == 1);
+  CHECK(HasName(*UnconditionalAllows(p)[0], "execve"));
+}
