@@ -169,7 +169,7 @@ TEST_CASE("group-stop: SIGSTOP and SIGCONT of a tracee [ptrace][root]", "[ptrace
   harness::TempDir dir;
   auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") +
               " -- sh -c 'sh -c \"kill -STOP \\$\\$; echo resumed\" & child=$!; sleep 0.3; "
-              "grep -qi \"^State:.*t\" /proc/$child/status && echo was-stopped; kill -CONT $child; wait $child'");
+              "grep -Eq \"^State:[[:space:]]+[tT]\" /proc/$child/status && echo was-stopped; kill -CONT $child; wait $child'");
   INFO(r.output);
   CHECK(r.code == 0);
   CHECK(r.output.find("was-stopped") != std::string::npos);
