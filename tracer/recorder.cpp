@@ -22,6 +22,7 @@
 
 #include "base/error.h"
 #include "base/fd.h"
+#include "tracer/decode.h"
 #include "tracer/filter.h"
 #include "tracer/process.h"
 #include "tracer/wait_status.h"
@@ -352,15 +353,11 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
   auto task = tasks_.find(pid);
   if (task != tasks_.end() && task->second.pre_exec) {
     // The child's own set-up is not the command's: record from its execve on.
-    std::optional<std::string> name = sys::NameOf(info.arch, nr);
+    std::optional<std::string> name = sys::NameOf(info.arch, nr);  // (execve never has the x32 bit here)
     if (!name || (*name != "execve" && *name != "execveat")) return;
   }
-  sys::ArchToken arch = info.arch;
-  if (arch == SCMP_ARCH_X86_64 && (static_cast<uint64_t>(nr) & sys::kX32SyscallBit)) {
-    arch = SCMP_ARCH_X32;
-    nr &= ~static_cast<int64_t>(sys::kX32SyscallBit);
-  }
-  RecordSyscall(pid, arch, nr, args);
+  auto [arch, number] = DecodeSyscall(info.arch, static_cast<uint64_t>(nr));
+  RecordSyscall(pid, arch, number, args);
 }
 
 void Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args) {
