@@ -2,7 +2,8 @@
 // Build: CXX=clang++ cmake -S . -B build-fuzz -DPROFILEGEN_FUZZ=ON -DPROFILEGEN_TESTS=OFF -DPROFILEGEN_BENCH=OFF
 //        cmake --build build-fuzz --target profile_parse_fuzz
 // Seeds: the real profiles and the broken-profile corpus, copied to a scratch directory the fuzzer may grow:
-//        mkdir -p /tmp/fuzz-corpus && cp ../shared/fixtures/profiles/*.json tests/profile/corpus/*.json /tmp/fuzz-corpus
+//        mkdir -p /tmp/fuzz-corpus && cp ../shared/fixtures/profiles/*.json tests/profile/corpus/*.json
+//        /tmp/fuzz-corpus
 // Run:   build-fuzz/fuzz/profile_parse_fuzz -max_total_time=60 -rss_limit_mb=2048 /tmp/fuzz-corpus
 #include <cstddef>
 #include <cstdint>

@@ -10,9 +10,10 @@ namespace profilegen::profile {
 const std::set<std::string>& DefaultCaps() {
   // moby's oci/caps DefaultCapabilities().
   static const std::set<std::string> caps{
-      "CAP_CHOWN",  "CAP_DAC_OVERRIDE",     "CAP_FSETID",      "CAP_FOWNER", "CAP_MKNOD",
-      "CAP_NET_RAW", "CAP_SETGID",          "CAP_SETUID",      "CAP_SETFCAP", "CAP_SETPCAP",
-      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT", "CAP_KILL",    "CAP_AUDIT_WRITE",
+      "CAP_CHOWN",   "CAP_DAC_OVERRIDE", "CAP_FSETID",           "CAP_FOWNER",
+      "CAP_MKNOD",   "CAP_NET_RAW",      "CAP_SETGID",           "CAP_SETUID",
+      "CAP_SETFCAP", "CAP_SETPCAP",      "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
+      "CAP_KILL",    "CAP_AUDIT_WRITE",
   };
   return caps;
 }
@@ -20,14 +21,46 @@ const std::set<std::string>& DefaultCaps() {
 const std::set<std::string>& AllCaps() {
   // linux/capability.h, 0 (CAP_CHOWN) to 40 (CAP_CHECKPOINT_RESTORE).
   static const std::set<std::string> caps{
-      "CAP_CHOWN",        "CAP_DAC_OVERRIDE",  "CAP_DAC_READ_SEARCH", "CAP_FOWNER",         "CAP_FSETID",
-      "CAP_KILL",         "CAP_SETGID",        "CAP_SETUID",          "CAP_SETPCAP",        "CAP_LINUX_IMMUTABLE",
-      "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN",   "CAP_NET_RAW",        "CAP_IPC_LOCK",
-      "CAP_IPC_OWNER",    "CAP_SYS_MODULE",    "CAP_SYS_RAWIO",       "CAP_SYS_CHROOT",     "CAP_SYS_PTRACE",
-      "CAP_SYS_PACCT",    "CAP_SYS_ADMIN",     "CAP_SYS_BOOT",        "CAP_SYS_NICE",       "CAP_SYS_RESOURCE",
-      "CAP_SYS_TIME",     "CAP_SYS_TTY_CONFIG", "CAP_MKNOD",          "CAP_LEASE",          "CAP_AUDIT_WRITE",
-      "CAP_AUDIT_CONTROL", "CAP_SETFCAP",      "CAP_MAC_OVERRIDE",    "CAP_MAC_ADMIN",      "CAP_SYSLOG",
-      "CAP_WAKE_ALARM",   "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",      "CAP_PERFMON",        "CAP_BPF",
+      "CAP_CHOWN",
+      "CAP_DAC_OVERRIDE",
+      "CAP_DAC_READ_SEARCH",
+      "CAP_FOWNER",
+      "CAP_FSETID",
+      "CAP_KILL",
+      "CAP_SETGID",
+      "CAP_SETUID",
+      "CAP_SETPCAP",
+      "CAP_LINUX_IMMUTABLE",
+      "CAP_NET_BIND_SERVICE",
+      "CAP_NET_BROADCAST",
+      "CAP_NET_ADMIN",
+      "CAP_NET_RAW",
+      "CAP_IPC_LOCK",
+      "CAP_IPC_OWNER",
+      "CAP_SYS_MODULE",
+      "CAP_SYS_RAWIO",
+      "CAP_SYS_CHROOT",
+      "CAP_SYS_PTRACE",
+      "CAP_SYS_PACCT",
+      "CAP_SYS_ADMIN",
+      "CAP_SYS_BOOT",
+      "CAP_SYS_NICE",
+      "CAP_SYS_RESOURCE",
+      "CAP_SYS_TIME",
+      "CAP_SYS_TTY_CONFIG",
+      "CAP_MKNOD",
+      "CAP_LEASE",
+      "CAP_AUDIT_WRITE",
+      "CAP_AUDIT_CONTROL",
+      "CAP_SETFCAP",
+      "CAP_MAC_OVERRIDE",
+      "CAP_MAC_ADMIN",
+      "CAP_SYSLOG",
+      "CAP_WAKE_ALARM",
+      "CAP_BLOCK_SUSPEND",
+      "CAP_AUDIT_READ",
+      "CAP_PERFMON",
+      "CAP_BPF",
       "CAP_CHECKPOINT_RESTORE",
   };
   return caps;
@@ -199,8 +232,9 @@ class ArchBuilder {
       if (sp.rules[k].conditions != rule.conditions) continue;
       if (sp.rules[k].verdict != rule.verdict) {
         notes_.Add(Severity::kError, path,
-                   "\"" + name + "\" has the same conditions as " + EntryPath(origin[k]) + " with a different action (" +
-                       sp.rules[k].verdict.ToString() + " there, " + rule.verdict.ToString() +
+                   "\"" + name + "\" has the same conditions as " + EntryPath(origin[k]) +
+                       " with a different action (" + sp.rules[k].verdict.ToString() + " there, " +
+                       rule.verdict.ToString() +
                        " here): libseccomp fails with EEXIST and runc cannot load the profile");
       }
       return;  // the same rule twice: libseccomp keeps one

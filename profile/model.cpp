@@ -46,14 +46,22 @@ std::optional<Action> ActionFromString(std::string_view s) {
 
 std::string_view ActionName(Action a) {
   switch (a) {
-    case Action::kKillThread: return "SCMP_ACT_KILL_THREAD";
-    case Action::kKillProcess: return "SCMP_ACT_KILL_PROCESS";
-    case Action::kTrap: return "SCMP_ACT_TRAP";
-    case Action::kErrno: return "SCMP_ACT_ERRNO";
-    case Action::kTrace: return "SCMP_ACT_TRACE";
-    case Action::kAllow: return "SCMP_ACT_ALLOW";
-    case Action::kLog: return "SCMP_ACT_LOG";
-    case Action::kNotify: return "SCMP_ACT_NOTIFY";
+    case Action::kKillThread:
+      return "SCMP_ACT_KILL_THREAD";
+    case Action::kKillProcess:
+      return "SCMP_ACT_KILL_PROCESS";
+    case Action::kTrap:
+      return "SCMP_ACT_TRAP";
+    case Action::kErrno:
+      return "SCMP_ACT_ERRNO";
+    case Action::kTrace:
+      return "SCMP_ACT_TRACE";
+    case Action::kAllow:
+      return "SCMP_ACT_ALLOW";
+    case Action::kLog:
+      return "SCMP_ACT_LOG";
+    case Action::kNotify:
+      return "SCMP_ACT_NOTIFY";
   }
   return "SCMP_ACT_UNKNOWN";
 }

@@ -106,12 +106,8 @@ class TreeBuilder : public nlohmann::json_sax<nlohmann::json> {
     j.u = v;
     return Add(std::move(j));
   }
-  bool number_float(number_float_t, const string_t& s) override {
-    return Add(MakeVal(JVal::Kind::kFloat, s));
-  }
-  bool string(string_t& s) override {
-    return Add(MakeVal(JVal::Kind::kString, std::move(s)));
-  }
+  bool number_float(number_float_t, const string_t& s) override { return Add(MakeVal(JVal::Kind::kFloat, s)); }
+  bool string(string_t& s) override { return Add(MakeVal(JVal::Kind::kString, std::move(s))); }
   bool binary(binary_t&) override { return false; }  // JSON text has no binary values
   bool start_object(std::size_t) override { return Open(JVal::Kind::kObject); }
   bool key(string_t& k) override {
@@ -180,9 +176,12 @@ std::optional<size_t> TooDeepAt(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (in_string) {
-      if (escaped) escaped = false;
-      else if (c == '\\') escaped = true;
-      else if (c == '"') in_string = false;
+      if (escaped)
+        escaped = false;
+      else if (c == '\\')
+        escaped = true;
+      else if (c == '"')
+        in_string = false;
     } else if (c == '"') {
       in_string = true;
     } else if (c == '[' || c == '{') {
@@ -218,14 +217,20 @@ std::string Shown(std::string_view s) {
 
 std::string KindName(const JVal& v) {
   switch (v.kind) {
-    case JVal::Kind::kNull: return "null";
-    case JVal::Kind::kBool: return "a boolean";
+    case JVal::Kind::kNull:
+      return "null";
+    case JVal::Kind::kBool:
+      return "a boolean";
     case JVal::Kind::kNegative:
     case JVal::Kind::kUnsigned:
-    case JVal::Kind::kFloat: return "a number";
-    case JVal::Kind::kString: return "a string";
-    case JVal::Kind::kArray: return "a list";
-    case JVal::Kind::kObject: return "an object";
+    case JVal::Kind::kFloat:
+      return "a number";
+    case JVal::Kind::kString:
+      return "a string";
+    case JVal::Kind::kArray:
+      return "a list";
+    case JVal::Kind::kObject:
+      return "an object";
   }
   return "a value";
 }
@@ -257,8 +262,8 @@ std::string FoldKey(std::string_view k) {
 }
 
 bool EqualIgnoringCase(std::string_view a, std::string_view b) {
-  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(),
-                                            [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
+  return a.size() == b.size() &&
+         std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) { return AsciiLower(x) == AsciiLower(y); });
 }
 
 // "did you mean" for a closed set: a case-insensitive match first, then the nearest by edit distance.
@@ -289,8 +294,7 @@ std::string Member(const std::string& path, std::string_view key) {
 
 const std::vector<std::string>& FlagNames() {
   static const std::vector<std::string> v{"SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG",
-                                          "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                                          "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
+                                          "SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV"};
   return v;
 }
 
@@ -396,8 +400,8 @@ class Parser {
       Error("", "a profile must be a JSON object, got " + KindName(root));
       return;
     }
-    static const std::vector<std::string> kKeys{"defaultAction", "defaultErrnoRet", "defaultErrno",
-                                                "architectures", "archMap",         "flags",
+    static const std::vector<std::string> kKeys{"defaultAction", "defaultErrnoRet",  "defaultErrno",
+                                                "architectures", "archMap",          "flags",
                                                 "listenerPath",  "listenerMetadata", "syscalls"};
     Fields f = Collect(root, "", kKeys);
     ReadDefault(f);
@@ -411,10 +415,10 @@ class Parser {
 
   void Finish() {
     if (dropped_errors_ + dropped_warnings_ == 0) return;
-    out_.diagnostics.push_back(
-        {dropped_errors_ ? Severity::kError : Severity::kWarning, "",
-         std::to_string(dropped_errors_ + dropped_warnings_) + " more problems not shown (" +
-             std::to_string(dropped_errors_) + " errors, " + std::to_string(dropped_warnings_) + " warnings)"});
+    out_.diagnostics.push_back({dropped_errors_ ? Severity::kError : Severity::kWarning, "",
+                                std::to_string(dropped_errors_ + dropped_warnings_) + " more problems not shown (" +
+                                    std::to_string(dropped_errors_) + " errors, " + std::to_string(dropped_warnings_) +
+                                    " warnings)"});
   }
 
   void Error(const std::string& path, std::string message) { Add(Severity::kError, path, std::move(message)); }
@@ -453,8 +457,8 @@ class Parser {
         continue;
       }
       if (*canon != key) {
-        Warn(p, "key " + Quote(key) + " is read as \"" + *canon +
-                    "\" (Go matches keys ignoring case); write it as \"" + *canon + "\"");
+        Warn(p, "key " + Quote(key) + " is read as \"" + *canon + "\" (Go matches keys ignoring case); write it as \"" +
+                    *canon + "\"");
       }
       auto& occurrences = fields[*canon];
       if (!occurrences.empty()) {
@@ -510,23 +514,24 @@ class Parser {
   // A Go uint/uint64: digits only. Never read through a double.
   std::optional<uint64_t> ReadUint(const JVal& v, const std::string& path) {
     switch (v.kind) {
-      case JVal::Kind::kNull: return std::nullopt;
-      case JVal::Kind::kUnsigned: return v.u;
+      case JVal::Kind::kNull:
+        return std::nullopt;
+      case JVal::Kind::kUnsigned:
+        return v.u;
       case JVal::Kind::kNegative:
-        Error(path, "expected an unsigned integer, got " + (v.Negative() == 0 ? std::string("-0") : std::to_string(v.Negative())) +
+        Error(path, "expected an unsigned integer, got " +
+                        (v.Negative() == 0 ? std::string("-0") : std::to_string(v.Negative())) +
                         " (the loaders fail on negative numbers)");
         return std::nullopt;
       case JVal::Kind::kFloat: {
         const std::string& t = v.text();
         if (!t.empty() && t[0] == '-') {
-          Error(path, "expected an unsigned integer, got " + Shown(t) +
-                          " (the loaders fail on negative numbers)");
+          Error(path, "expected an unsigned integer, got " + Shown(t) + " (the loaders fail on negative numbers)");
         } else if (std::all_of(t.begin(), t.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-          Error(path, Shown(t) +
-                          " does not fit in 64 bits (the largest value is 18446744073709551615)");
+          Error(path, Shown(t) + " does not fit in 64 bits (the largest value is 18446744073709551615)");
         } else {
-          Error(path, "expected an unsigned integer, got " + Shown(t) +
-                          " (the loaders fail on fractions and exponents)");
+          Error(path,
+                "expected an unsigned integer, got " + Shown(t) + " (the loaders fail on fractions and exponents)");
         }
         return std::nullopt;
       }
@@ -562,8 +567,9 @@ class Parser {
       p_.default_action = ReadAction(*da->value, da->key, &empty);
       default_path_ = da->key;
       if (p_.default_action == Action::kNotify) {
-        Error(da->key, "SCMP_ACT_NOTIFY cannot be the default action: runc fails (its own writes would wait for the "
-                       "agent)");
+        Error(da->key,
+              "SCMP_ACT_NOTIFY cannot be the default action: runc fails (its own writes would wait for the "
+              "agent)");
       }
     }
     if (const Field* de = Last(f, "defaultErrnoRet")) {
@@ -614,8 +620,10 @@ class Parser {
     out.push_back(s);
     if (std::find(ScmpArchNames().begin(), ScmpArchNames().end(), s) == ScmpArchNames().end()) {
       std::string msg = "unknown architecture " + Quote(s) + ScmpArchSuggestion(s) + unknown_consequence;
-      if (error_if_unknown) Error(path, msg);
-      else Warn(path, msg);
+      if (error_if_unknown)
+        Error(path, msg);
+      else
+        Warn(path, msg);
     } else if (s == "SCMP_ARCH_NATIVE") {
       Warn(path, "SCMP_ARCH_NATIVE is understood by podman only: name the architecture (e.g. SCMP_ARCH_X86_64)");
     }
@@ -674,8 +682,7 @@ class Parser {
     for (size_t i = 0; i < flags.size(); ++i) {
       if (fl.value->items()[i].kind != JVal::Kind::kString) continue;  // already reported
       if (std::find(FlagNames().begin(), FlagNames().end(), flags[i]) == FlagNames().end()) {
-        Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + Hint(flags[i], FlagNames()) +
-                                    ": runc fails on it");
+        Error(Index(fl.key, i), "unknown flag " + Quote(flags[i]) + Hint(flags[i], FlagNames()) + ": runc fails on it");
       }
     }
     p_.flags = std::move(flags);
@@ -702,8 +709,8 @@ class Parser {
   }
 
   void ReadRule(const JVal& obj, const std::string& path, size_t entry, Rule& rule) {
-    static const std::vector<std::string> kKeys{"names",   "name",     "action",   "errnoRet", "errno",
-                                                "args",    "comment",  "includes", "excludes"};
+    static const std::vector<std::string> kKeys{"names", "name",    "action",   "errnoRet", "errno",
+                                                "args",  "comment", "includes", "excludes"};
     Fields f = Collect(obj, path, kKeys);
     RuleInfo info;
     info.path = path;
@@ -790,8 +797,8 @@ class Parser {
     std::string path;
     size_t entry = 0;
     bool action_known = false;
-    bool errno_ok = true;    // errnoRet, if present, was a valid number
-    bool names_ok = true;    // names, if present, was a list
+    bool errno_ok = true;  // errnoRet, if present, was a valid number
+    bool names_ok = true;  // names, if present, was a list
     bool args_ok = true;
     bool or_semantics = false;  // a repeated index: runc ORs the conditions
   };
@@ -816,8 +823,9 @@ class Parser {
       if (const Field* x = Last(f, "index")) {
         auto v = ReadUint(*x->value, Member(ap, x->key));
         if (v && *v > 5) {
-          Error(Member(ap, x->key), "argument index " + std::to_string(*v) + " is out of range: syscalls have "
-                                    "arguments 0 to 5 (libseccomp fails with EINVAL)");
+          Error(Member(ap, x->key), "argument index " + std::to_string(*v) +
+                                        " is out of range: syscalls have "
+                                        "arguments 0 to 5 (libseccomp fails with EINVAL)");
           ok = false;
         }
         c.index = static_cast<uint32_t>(std::min<uint64_t>(v.value_or(0), UINT32_MAX));
@@ -857,8 +865,8 @@ class Parser {
         ok = false;
       }
       if (ok && c.op != Op::kMaskedEq && c.value_two != 0 && has_value_two) {
-        Warn(value_two_path, "valueTwo is ignored by " + std::string(OpName(c.op)) +
-                                 " (only SCMP_CMP_MASKED_EQ uses it)");
+        Warn(value_two_path,
+             "valueTwo is ignored by " + std::string(OpName(c.op)) + " (only SCMP_CMP_MASKED_EQ uses it)");
       }
       if (ok && c.op == Op::kMaskedEq && (c.value_two & ~c.value) != 0) {
         Warn(ap, "SCMP_CMP_MASKED_EQ can never match: valueTwo " + Hex(c.value_two) + " has bits outside the mask " +
@@ -903,8 +911,10 @@ class Parser {
         const std::string& arch = filter.arches[i];
         if (std::find(NativeArchNames().begin(), NativeArchNames().end(), arch) != NativeArchNames().end()) continue;
         std::string hint;
-        if (auto info = sys::ArchByAnyName(arch)) hint = " (did you mean " + std::string(info->native) + "?)";
-        else hint = Hint(arch, NativeArchNames());
+        if (auto info = sys::ArchByAnyName(arch))
+          hint = " (did you mean " + std::string(info->native) + "?)";
+        else
+          hint = Hint(arch, NativeArchNames());
         Warn(Index(ap, i), "unknown architecture " + Quote(arch) + hint +
                                ": filters use native names (amd64, arm64, x86, ...), so it never matches");
       }
@@ -978,8 +988,9 @@ class Parser {
         continue;
       }
       if (info.action_known && rule.action == Action::kNotify && name == "write") {
-        Error(np, "SCMP_ACT_NOTIFY cannot be used for the write syscall: runc fails (it writes the notify fd "
-                  "to its parent)");
+        Error(np,
+              "SCMP_ACT_NOTIFY cannot be used for the write syscall: runc fails (it writes the notify fd "
+              "to its parent)");
       }
       if (!in_entry.insert(name).second) {
         Warn(np, Quote(name) + " is listed twice in this entry");
@@ -991,8 +1002,8 @@ class Parser {
       if (first != unconditional_.end()) {
         const std::string where = Index(syscalls_path_, first->second.entry);
         if (!conditional && first->second.verdict == *verdict) {
-          Warn(np, Quote(name) + " already has the same unconditional rule in " + where +
-                       ": this repeat has no effect");
+          Warn(np,
+               Quote(name) + " already has the same unconditional rule in " + where + ": this repeat has no effect");
         } else {
           Warn(np, Quote(name) + " already has an unconditional rule in " + where + " (" +
                        first->second.verdict.ToString() + "): libseccomp silently drops this later rule");
@@ -1046,27 +1057,32 @@ class Parser {
       const bool invalid = da && da->value->kind == JVal::Kind::kString && !da->value->text().empty();
       const bool wrong_type = da && da->value->kind != JVal::Kind::kString && da->value->kind != JVal::Kind::kNull;
       if (has_rules && !invalid && !wrong_type) {
-        Error(da ? da->key : "", "missing \"defaultAction\": runc rejects a profile with rules but no default "
-                                 "action");
+        Error(da ? da->key : "",
+              "missing \"defaultAction\": runc rejects a profile with rules but no default "
+              "action");
       } else if (!has_rules && !invalid && !wrong_type) {
-        Warn("", "seccomp is switched OFF: with no defaultAction and no syscalls, Docker and podman run the "
-                 "container unconfined");
+        Warn("",
+             "seccomp is switched OFF: with no defaultAction and no syscalls, Docker and podman run the "
+             "container unconfined");
       }
       return;
     }
     if (*p_.default_action == Action::kAllow) {
-      Warn(default_path_, "defaultAction SCMP_ACT_ALLOW allows every syscall no rule names: this profile is a "
-                          "denylist, not least privilege");
+      Warn(default_path_,
+           "defaultAction SCMP_ACT_ALLOW allows every syscall no rule names: this profile is a "
+           "denylist, not least privilege");
     } else if (*p_.default_action == Action::kLog) {
-      Warn(default_path_, "defaultAction SCMP_ACT_LOG allows (and logs) every syscall no rule names: this profile "
-                          "enforces nothing by default");
+      Warn(default_path_,
+           "defaultAction SCMP_ACT_LOG allows (and logs) every syscall no rule names: this profile "
+           "enforces nothing by default");
     } else if (!has_rules) {
       Warn(default_path_, "no rules: every syscall gets " + default_verdict_->ToString() +
                               ", so no program can start under this profile");
     }
     if (!notify_path_.empty() && p_.listener_path.empty()) {
-      Error(notify_path_, "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
-                            "without it");
+      Error(notify_path_,
+            "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
+            "without it");
     }
   }
 

@@ -1,8 +1,9 @@
+#include "profile/effective.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <random>
 
-#include "profile/effective.h"
 #include "profile/writer.h"
 #include "test_util.h"
 
@@ -101,9 +102,9 @@ TEST_CASE("moby on amd64 with Docker's default capabilities", "[profile][effecti
   CHECK(Allowed(e, "SCMP_ARCH_X86_64", "arch_prctl"));  // includes.arches amd64
   CHECK(Allowed(e, "SCMP_ARCH_X86", "socketcall"));     // only exists on x86
   CHECK_FALSE(Find(e, "SCMP_ARCH_X86_64", "socketcall"));
-  CHECK_FALSE(Find(e, "SCMP_ARCH_X86_64", "mount"));        // needs CAP_SYS_ADMIN
-  CHECK_FALSE(Find(e, "SCMP_ARCH_X86_64", "cacheflush"));   // arm only
-  CHECK(Allowed(e, "SCMP_ARCH_X86_64", "ptrace"));          // includes.minKernel 4.8, kernel 6.1
+  CHECK_FALSE(Find(e, "SCMP_ARCH_X86_64", "mount"));       // needs CAP_SYS_ADMIN
+  CHECK_FALSE(Find(e, "SCMP_ARCH_X86_64", "cacheflush"));  // arm only
+  CHECK(Allowed(e, "SCMP_ARCH_X86_64", "ptrace"));         // includes.minKernel 4.8, kernel 6.1
   // clone3 -> ENOSYS without CAP_SYS_ADMIN (excludes), clone guarded by a MASKED_EQ on its flags.
   const SyscallPolicy* clone3 = Find(e, "SCMP_ARCH_X86_64", "clone3");
   REQUIRE(clone3);
@@ -144,8 +145,7 @@ TEST_CASE("includes/excludes: capabilities, arches, minKernel", "[profile][effec
   SECTION("minKernel: docker compares the kernel, podman ignores it") {
     const Target old_kernel = DockerTarget("SCMP_ARCH_X86_64", DefaultCaps(), 4, 4);
     CHECK_FALSE(Find(Evaluate(moby, old_kernel), "SCMP_ARCH_X86_64", "ptrace"));
-    CHECK(Allowed(Evaluate(moby, DockerTarget("SCMP_ARCH_X86_64", DefaultCaps(), 4, 8)), "SCMP_ARCH_X86_64",
-                  "ptrace"));
+    CHECK(Allowed(Evaluate(moby, DockerTarget("SCMP_ARCH_X86_64", DefaultCaps(), 4, 8)), "SCMP_ARCH_X86_64", "ptrace"));
     Target podman = old_kernel;
     podman.engine = Engine::kPodman;
     const EffectivePolicy e = Evaluate(moby, podman);

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "profile/model.h"
+
+#include <catch2/catch.hpp>
 
 using namespace profilegen::profile;
 

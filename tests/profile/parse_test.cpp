@@ -95,11 +95,12 @@ TEST_CASE("argument values are exact uint64, never doubles", "[profile][parse]")
   CHECK(p.syscalls[0].args[1].value == UINT64_MAX);
   CHECK(p.syscalls[0].args[1].value_two == UINT64_MAX);
 
-  for (const char* bad : {"-1", "-0", "1.0", "1e3", "18446744073709551616", "99999999999999999999999", "\"1\"",
-                          "true"}) {
+  for (const char* bad :
+       {"-1", "-0", "1.0", "1e3", "18446744073709551616", "99999999999999999999999", "\"1\"", "true"}) {
     INFO(bad);
     ParseResult r = ParseProfile(std::string(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [{"names": ["read"],
-        "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": )") + bad + "}]}]}");
+        "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "op": "SCMP_CMP_EQ", "value": )") +
+                                 bad + "}]}]}");
     REQUIRE(r.diagnostics.size() == 1);
     CHECK(r.diagnostics[0].severity == Severity::kError);
     CHECK(r.diagnostics[0].path == "syscalls[0].args[0].value");
@@ -195,9 +196,15 @@ TEST_CASE("hostile input always ends in diagnostics", "[profile][parse][robust]"
       for (int e = 0; e < edits; ++e) {
         size_t pos = rng() % s.size();
         switch (rng() % 3) {
-          case 0: s[pos] = static_cast<char>(rng() % 256); break;
-          case 1: s.erase(pos, 1 + rng() % 20); break;
-          default: s.insert(pos, std::string(1 + rng() % 3, "{}[]\",:0-9e"[rng() % 11])); break;
+          case 0:
+            s[pos] = static_cast<char>(rng() % 256);
+            break;
+          case 1:
+            s.erase(pos, 1 + rng() % 20);
+            break;
+          default:
+            s.insert(pos, std::string(1 + rng() % 3, "{}[]\",:0-9e"[rng() % 11]));
+            break;
         }
       }
       CHECK_NOTHROW(ParseProfile(s));

@@ -1,6 +1,7 @@
+#include "profile/writer.h"
+
 #include <catch2/catch.hpp>
 
-#include "profile/writer.h"
 #include "test_util.h"
 
 using namespace profilegen::profile;
