@@ -37,6 +37,21 @@ eng_init() {
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 EOF
+  # podman with crun: a wrapper runs every crun call where the hybrid cgroup v2 mount is gone (see eng_crun).
+  cat >"$ENG_WORK/crun-hybrid" <<'EOF'
+#!/bin/sh
+exec unshare -m --propagation private sh -c '
+  if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified || exit 125; fi
+  exec crun "$@"' crun "$@"
+EOF
+  chmod +x "$ENG_WORK/crun-hybrid"
+  cat >"$ENG_WORK/containers-crun.conf" <<EOF
+[engine]
+runtime = "crun-hybrid"
+cgroup_manager = "cgroupfs"
+[engine.runtimes]
+crun-hybrid = ["$ENG_WORK/crun-hybrid"]
+EOF
   export CONTAINERS_CONF="$ENG_WORK/containers.conf"
   trap 'eng_cleanup' EXIT
   trap 'eng_cleanup; trap - INT; kill -INT $$' INT
@@ -314,18 +329,24 @@ eng_crun_create_start() {
   return "$rc"
 }
 
-# eng_podman --rootfs DIR [--profile P|unconfined|default] [--nnp true|false] [PODMAN-OPTION...] -- ARGS...
+# eng_podman --rootfs DIR [--profile P|unconfined|default] [--nnp true|false] [--runtime runc|crun]
+#            [PODMAN-OPTION...] -- ARGS...
 # podman run --rm with runc, the ulimits/network this VM needs, empty tmpfs on /run (the host's /run is on the
 # root disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp. notmpcopyup: by
 # default podman copies what the rootfs has below a tmpfs mount point into it (the host's /tmp here).
 # P is passed as is (podman reads the Docker format itself); "default" is podman's built-in profile.
+# --runtime crun: podman drives crun (create, start, delete through conmon) via the crun-hybrid wrapper.
 eng_podman() {
-  local rootfs="" profile=unconfined nnp=false extra=() id rc=0
+  local rootfs="" profile=unconfined nnp=false extra=() id rc=0 conf=$ENG_WORK/containers.conf
   while [ $# -gt 0 ]; do
     case $1 in
       --rootfs) rootfs=$2; shift 2 ;;
       --profile) profile=$2; shift 2 ;;
       --nnp) nnp=$2; shift 2 ;;
+      --runtime)
+        case $2 in runc) conf=$ENG_WORK/containers.conf ;; crun) conf=$ENG_WORK/containers-crun.conf ;;
+          *) eng_err "eng_podman: --runtime wants runc or crun, got '$2'"; return 2 ;; esac
+        shift 2 ;;
       --) shift; break ;;
       *) extra+=("$1"); shift ;;
     esac
@@ -340,7 +361,7 @@ eng_podman() {
   case $nnp in true) extra+=(--security-opt no-new-privileges) ;; false) ;;
     *) eng_err "eng_podman: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
   id=$(eng_new_id); eng_track podman "$id"
-  podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
+  CONTAINERS_CONF=$conf podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
     "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
   return "$rc"
 }

@@ -3,17 +3,18 @@
 #
 # For each sample (static: busybox, mkdir_tool_static; dynamic: sh + coreutils, mkdir_tool):
 #   record    profilegen record -o trace.json -- CMD        (on the host, in an empty folder)
-#   generate  profilegen generate --runtime runc [--no-new-privileges] -o profile.json trace.json
-#   run       under runc (OCI bundle) and podman (--security-opt seccomp=profile.json --rootfs DIR), with and
-#             without no-new-privileges, --runs times each: the same output and exit status as unconfined,
-#             every time;
+#   generate  profilegen generate --runtime runc|crun [--no-new-privileges] -o profile.json trace.json
+#   run       under runc and crun (OCI bundle), podman with runc and podman with crun (--security-opt
+#             seccomp=profile.json --rootfs DIR), with and without no-new-privileges, --runs times each: the same
+#             output and exit status as unconfined, every time;
 #   enforce   the profile without the sample's one distinctive syscall (mkdir, mkdirat): the run fails with
 #             "Operation not permitted".
 # Then the in-container recording recipe: record the sample INSIDE a podman container (profilegen and the
 # sample bind-mounted in, --cap-add SYS_PTRACE, --security-opt seccomp=unconfined), generate, and enforce the
 # profile in podman the same way.
 #
-# Usage: engines_test.sh [--profilegen BIN] [--samples-dir DIR] [--runs N] [--engines "runc podman"]
+# Usage: engines_test.sh [--profilegen BIN] [--samples-dir DIR] [--runs N]
+#                        [--engines "runc crun podman podman-crun"]
 #                        [--nnp "false true"] [--only SAMPLE...] [--no-in-container]
 #   --profilegen   the binary under test (default: build/profilegen beside this source tree)
 #   --samples-dir  where mkdir_tool and mkdir_tool_static are (default: samples/ beside the binary)
@@ -25,7 +26,7 @@ src=$(cd "$here/../.." && pwd)
 # shellcheck source=../../scripts/engines.sh
 . "$src/scripts/engines.sh"
 
-profilegen=$src/build/profilegen samples_dir="" runs=20 engines="runc podman" nnps="false true" only="" incontainer=true
+profilegen=$src/build/profilegen samples_dir="" runs=20 engines="runc crun podman podman-crun" nnps="false true" only="" incontainer=true
 while [ $# -gt 0 ]; do
   case $1 in
     --profilegen) profilegen=$2; shift 2 ;;
@@ -40,7 +41,7 @@ while [ $# -gt 0 ]; do
   esac
 done
 
-eng_require root runc podman python3 busybox unshare
+eng_require root runc crun podman python3 busybox unshare
 profilegen=$(realpath "$profilegen" 2>/dev/null) && [ -x "$profilegen" ] ||
   { eng_err "profilegen binary not found: build it (cmake --build build --target profilegen) or pass --profilegen"; exit 1; }
 samples_dir=${samples_dir:-$(dirname "$profilegen")/samples}
@@ -55,8 +56,8 @@ failure() { eng_err "$*"; fail=1; }
 
 # The generator: profilegen generate. Until it is implemented, a stand-in (outside CI only) so the harness can
 # be exercised: the trace's syscalls plus the runtime layer data, all allowed, EPERM by default.
-generate() {  # TRACE OUT NNP
-  local trace=$1 out=$2 nnp=$3 flags=(--runtime runc)
+generate() {  # TRACE OUT NNP RUNTIME
+  local trace=$1 out=$2 nnp=$3 runtime=$4 flags=(--runtime "$4")
   [ "$nnp" = true ] && flags+=(--no-new-privileges)
   if "$profilegen" generate "${flags[@]}" -o "$out" "$trace" >"$ENG_WORK/gen.log" 2>&1; then
     return 0
@@ -64,7 +65,7 @@ generate() {  # TRACE OUT NNP
   if grep -q "not implemented" "$ENG_WORK/gen.log" && [ "${CI:-}" != true ]; then
     [ -n "${STANDIN_NOTED:-}" ] || echo "NOTE: 'profilegen generate' is not implemented yet: using the test's stand-in generator (never under CI=true)"
     STANDIN_NOTED=1
-    python3 - "$trace" "$out" "$nnp" "$src/generator/data/runtime-runc.json" <<'PY'
+    python3 - "$trace" "$out" "$nnp" "$src/generator/data/runtime-$runtime.json" <<'PY'
 import json, sys
 trace, out, nnp, layer = sys.argv[1], sys.argv[2], sys.argv[3] == "true", sys.argv[4]
 t = json.load(open(trace))
@@ -128,12 +129,15 @@ sys.exit(0 if any(sys.argv[2] in (r.get("names") or []) and r["action"] == "SCMP
                   for r in p.get("syscalls") or []) else 1)' "$1" "$2"
 }
 
-# prepare ENGINE NNP PROFILE KEY CMD...: makes what run_once KEY needs (runc: an OCI bundle; podman: nothing).
+# runtime_of ENGINE: the OCI runtime an engine uses (the --runtime to generate for).
+runtime_of() { case $1 in runc|podman) echo runc ;; crun|podman-crun) echo crun ;; *) echo "?" ;; esac; }
+
+# prepare ENGINE NNP PROFILE KEY CMD...: makes what run_once KEY needs (runc, crun: an OCI bundle; podman: a note).
 prepare() {
   local engine=$1 nnp=$2 profile=$3 key=$4; shift 4
   case $engine in
-    runc) eng_bundle --rootfs "$rootfs" --profile "$profile" --nnp "$nnp" "$ENG_WORK/bundle-$key" -- "$@" ;;
-    podman) printf '%s\n' "$nnp" "$profile" >"$ENG_WORK/podman-$key" ;;
+    runc|crun) eng_bundle --rootfs "$rootfs" --profile "$profile" --nnp "$nnp" "$ENG_WORK/bundle-$key" -- "$@" ;;
+    podman|podman-crun) printf '%s\n' "$nnp" "$profile" >"$ENG_WORK/podman-$key" ;;
     *) eng_err "unknown engine $engine"; return 2 ;;
   esac
 }
@@ -143,9 +147,11 @@ run_once() {
   local engine=$1 key=$2 out=$3 nnp profile; shift 3
   case $engine in
     runc) eng_capture "$out" eng_runc "$ENG_WORK/bundle-$key" ;;
-    podman)
+    crun) eng_capture "$out" eng_crun "$ENG_WORK/bundle-$key" ;;
+    podman|podman-crun)
       { read -r nnp; read -r profile; } <"$ENG_WORK/podman-$key"
-      eng_capture "$out" eng_podman --rootfs "$rootfs" --profile "$profile" --nnp "$nnp" "${PODMAN_EXTRA[@]}" -- "$@" ;;
+      eng_capture "$out" eng_podman --rootfs "$rootfs" --profile "$profile" --nnp "$nnp" \
+        --runtime "$(runtime_of "$engine")" "${PODMAN_EXTRA[@]}" -- "$@" ;;
   esac
 }
 
@@ -177,7 +183,7 @@ prove() {
   rc=$(run_once "$engine" no-mkdir "$ENG_WORK/out-deny" "$@")
   local enforced=no
   if [ "$rc" != 0 ] && grep -q 'mkdir.*Operation not permitted' "$ENG_WORK/out-deny"; then enforced=yes; fi
-  printf '  %-18s %-6s nnp=%-5s %2d/%d runs same as unconfined (%4d ms/run); without mkdir: exit %s, EPERM: %s\n' \
+  printf '  %-18s %-11s nnp=%-5s %2d/%d runs same as unconfined (%4d ms/run); without mkdir: exit %s, EPERM: %s\n' \
     "$label" "$engine" "$nnp" "$same" "$runs" "$per" "$rc" "$enforced"
   [ "$same" = "$runs" ] || failure "$label $engine nnp=$nnp: $((runs - same)) of $runs confined runs differed"
   if [ "$enforced" != yes ]; then
@@ -201,7 +207,7 @@ sample_cmd() {  # NAME: sets cmd
 declare -A profiles
 PODMAN_EXTRA=()
 echo "profilegen: $profilegen"
-echo "engines: $(runc --version | head -n 1); $(podman --version) (runtime runc, cgroupfs)"
+echo "engines: $(runc --version | head -n 1); $(crun --version | head -n 1); $(podman --version) (cgroupfs)"
 for s in "${samples[@]}"; do
   read -r name kind <<<"$s"
   if [ -n "$only" ] && [[ " $only " != *" $name "* ]]; then continue; fi
@@ -221,16 +227,20 @@ for s in "${samples[@]}"; do
   fi
   echo "  recorded in $(ms_since "$t0") ms: $(python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))
 print(len(t["syscalls"]), "syscalls,", t["tasks"], "tasks")' "$w/trace.json")"
-  for nnp in $nnps; do
-    generate "$w/trace.json" "$w/profile-nnp-$nnp.json" "$nnp" || { fail=1; continue 2; }
-    profiles[$name-$nnp]=$w/profile-nnp-$nnp.json
-    oci_agree "$w/profile-nnp-$nnp.json" || failure "$name: OCI conversions disagree"
-    allows "$w/profile-nnp-$nnp.json" mkdir || allows "$w/profile-nnp-$nnp.json" mkdirat ||
-      failure "$name: the generated profile allows neither mkdir nor mkdirat: the enforcement check would prove nothing"
+  for runtime in $(for e in $engines; do runtime_of "$e"; done | sort -u); do
+    for nnp in $nnps; do
+      p=$w/profile-$runtime-nnp-$nnp.json
+      generate "$w/trace.json" "$p" "$nnp" "$runtime" || { fail=1; continue; }
+      profiles[$name-$runtime-$nnp]=$p
+      oci_agree "$p" || failure "$name: OCI conversions disagree"
+      allows "$p" mkdir || allows "$p" mkdirat ||
+        failure "$name: the generated profile allows neither mkdir nor mkdirat: the enforcement check would prove nothing"
+    done
   done
   for engine in $engines; do
     for nnp in $nnps; do
-      [ -n "${profiles[$name-$nnp]:-}" ] && prove "$name" "$engine" "$nnp" "${profiles[$name-$nnp]}" "${cmd[@]}"
+      p=${profiles[$name-$(runtime_of "$engine")-$nnp]:-}
+      [ -n "$p" ] && prove "$name" "$engine" "$nnp" "$p" "${cmd[@]}"
     done
   done
 done
@@ -257,7 +267,7 @@ if $incontainer && [[ " $engines " == *" podman "* ]]; then
       failure "in-container: recording inside podman failed (exit $rc)"
     else
       for nnp in $nnps; do
-        generate "$w/out/trace.json" "$w/profile-nnp-$nnp.json" "$nnp" || { fail=1; continue; }
+        generate "$w/out/trace.json" "$w/profile-nnp-$nnp.json" "$nnp" runc || { fail=1; continue; }
         PODMAN_EXTRA=(--tmpfs /opt:notmpcopyup -v "$sample:/opt/app/mkdir_tool:ro")
         prove in-container podman "$nnp" "$w/profile-nnp-$nnp.json" /opt/app/mkdir_tool d
         PODMAN_EXTRA=()
