@@ -54,34 +54,13 @@ t_start=$(date +%s%N)
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 failure() { eng_err "$*"; fail=1; }
 
-# The generator: profilegen generate. Until it is implemented, a stand-in (outside CI only) so the harness can
-# be exercised: the trace's syscalls plus the runtime layer data, all allowed, EPERM by default.
-generate() {  # TRACE OUT NNP RUNTIME
-  local trace=$1 out=$2 nnp=$3 runtime=$4 flags=(--runtime "$4")
+# generate TRACE OUT NNP RUNTIME: profilegen generate for that runtime and no-new-privileges setting.
+generate() {
+  local trace=$1 out=$2 nnp=$3 flags=(--runtime "$4")
   [ "$nnp" = true ] && flags+=(--no-new-privileges)
-  if "$profilegen" generate "${flags[@]}" -o "$out" "$trace" >"$ENG_WORK/gen.log" 2>&1; then
-    return 0
-  fi
-  if grep -q "not implemented" "$ENG_WORK/gen.log" && [ "${CI:-}" != true ]; then
-    [ -n "${STANDIN_NOTED:-}" ] || echo "NOTE: 'profilegen generate' is not implemented yet: using the test's stand-in generator (never under CI=true)"
-    STANDIN_NOTED=1
-    python3 - "$trace" "$out" "$nnp" "$src/generator/data/runtime-$runtime.json" <<'PY'
-import json, sys
-trace, out, nnp, layer = sys.argv[1], sys.argv[2], sys.argv[3] == "true", sys.argv[4]
-t = json.load(open(trace))
-names = {s["name"] for s in t["syscalls"] if s["name"]}
-for g in json.load(open(layer))["groups"]:
-    if g["when"] in ("always", "no-new-privileges=" + ("true" if nnp else "false")):
-        names |= set(g["names"])
-p = {"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1,
-     "archMap": [{"architecture": "SCMP_ARCH_X86_64", "subArchitectures": []}],
-     "syscalls": [{"names": sorted(names), "action": "SCMP_ACT_ALLOW", "comment": "stand-in generator"}]}
-json.dump(p, open(out, "w"), indent=4)
-PY
-    return 0
-  fi
+  "$profilegen" generate "${flags[@]}" -o "$out" "$trace" >"$ENG_WORK/gen.log" 2>&1 && return 0
   eng_err "profilegen generate ${flags[*]} -o $out $trace failed:"
-  cat "$ENG_WORK/gen.log"
+  sed 's/^/      | /' "$ENG_WORK/gen.log"
   return 1
 }
 
