@@ -15,9 +15,10 @@
 #
 # Usage: engines_test.sh [--profilegen BIN] [--samples-dir DIR] [--runs N]
 #                        [--engines "runc crun podman podman-crun"]
-#                        [--nnp "false true"] [--only SAMPLE...] [--no-in-container]
+#                        [--nnp "false true"] [--only SAMPLE]... [--no-in-container]
 #   --profilegen   the binary under test (default: build/profilegen beside this source tree)
 #   --samples-dir  where mkdir_tool and mkdir_tool_static are (default: samples/ beside the binary)
+#   --only         run only this sample (repeatable): busybox, mkdir_tool_static, sh-coreutils, mkdir_tool
 # Exit: 0 passed, 1 failed, 77 skipped (a prerequisite is missing and CI is not true).
 set -euo pipefail
 exec 2>&1  # one stream: errors appear where they happen in ctest logs

@@ -17,8 +17,8 @@
 # Usage: runtime_layer.sh [--runs N] [--probes N] [--data DIR] [--runtimes "runc crun crun-create"]
 #                         [--nnp "true false"]
 #                         [--profilegen BIN] [--minimise]
-#   --minimise   (for humans, slow) greedily drop each measured syscall that --runs starts pass without, and
-#                print the smallest set found. Background Go-runtime calls (runc) are needed only in some starts:
+#   --minimise   (for humans, slow) starting from the measured and the data sets together, greedily drop each
+#                syscall that --runs starts pass without, and print the smallest set found. Background Go-runtime calls (runc) are needed only in some starts:
 #                use --runs 100 or more, and read the result as "sufficient in N starts", not as proof.
 #   --profilegen BIN  take the app's syscalls from `BIN record` instead of strace.
 # Exit: 0 all passed, 1 a check failed, 77 skipped (prerequisite missing and CI is not true).
