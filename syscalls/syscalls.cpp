@@ -136,16 +136,33 @@ std::optional<std::string> NameOf(ArchToken arch, int64_t nr) {
   return std::string(name.get());
 }
 
+namespace {
+
+/// name -> number on one arch, from the number -> name direction. libseccomp's name lookup is not its
+/// inverse: on x86 it answers "socket" (and the other socketcall/ipc calls) with a negative pseudo number,
+/// although the kernel has had direct numbers for them (socket is 359) since 4.3.
+const std::map<std::string, int64_t, std::less<>>& NumbersOn(ArchToken arch) {
+  static std::mutex mu;
+  static std::map<ArchToken, std::map<std::string, int64_t, std::less<>>> cache;
+  std::lock_guard<std::mutex> lock(mu);
+  auto it = cache.find(arch);
+  if (it != cache.end()) return it->second;
+  std::map<std::string, int64_t, std::less<>> numbers;
+  ForEachCandidateNumber(arch, [&](int64_t n) {
+    if (auto name = NameOf(arch, n)) numbers.emplace(*name, n);
+  });
+  return cache.emplace(arch, std::move(numbers)).first->second;
+}
+
+}  // namespace
+
 Resolution Resolve(ArchToken arch, std::string_view name) {
+  const auto& numbers = NumbersOn(arch);
+  if (auto it = numbers.find(name); it != numbers.end()) return {NameStatus::kPresent, it->second};
   std::string s(name);
   int nr = seccomp_syscall_resolve_name_arch(arch, s.c_str());
-  if (nr == __NR_SCMP_ERROR) {
-    return {IsKnownName(name) ? NameStatus::kAbsent : NameStatus::kUnknown, nr};
-  }
-  if (nr < 0) return {NameStatus::kAbsent, nr};
-  int64_t real = nr;
-  if (arch == SCMP_ARCH_X32) real &= ~static_cast<int64_t>(kX32SyscallBit);
-  return {NameStatus::kPresent, real};
+  if (nr == __NR_SCMP_ERROR && !IsKnownName(name)) return {NameStatus::kUnknown, nr};
+  return {NameStatus::kAbsent, nr};
 }
 
 bool IsKnownName(std::string_view name) {
@@ -159,15 +176,12 @@ bool IsKnownName(std::string_view name) {
 const std::vector<std::string>& NamesOn(ArchToken arch) {
   static std::mutex mu;
   static std::map<ArchToken, std::vector<std::string>> cache;
+  const auto& numbers = NumbersOn(arch);
   std::lock_guard<std::mutex> lock(mu);
   auto it = cache.find(arch);
   if (it != cache.end()) return it->second;
   std::vector<std::string> names;
-  ForEachCandidateNumber(arch, [&](int64_t n) {
-    if (auto name = NameOf(arch, n)) names.push_back(*name);
-  });
-  std::sort(names.begin(), names.end());
-  names.erase(std::unique(names.begin(), names.end()), names.end());
+  for (const auto& [name, nr] : numbers) names.push_back(name);  // sorted: a map
   return cache.emplace(arch, std::move(names)).first->second;
 }
 

@@ -52,7 +52,8 @@ struct Resolution {
   int64_t nr;  ///< the real number when kPresent (x32: without kX32SyscallBit), else libseccomp's value
 };
 
-/// Resolves a syscall name on `arch`.
+/// Resolves a syscall name on `arch` to the number the kernel uses (on x86, socket is 359 although
+/// libseccomp's own name lookup answers with its socketcall pseudo number).
 Resolution Resolve(ArchToken arch, std::string_view name);
 
 /// Whether libseccomp knows `name` on any architecture.

@@ -86,7 +86,8 @@ TEST_CASE("argument value sets are bounded; overflow is sticky", "[unit]") {
 
 TEST_CASE("bad traces get one clear message naming the file and JSON path", "[unit]") {
   CHECK(Err("{") .rfind("t.json:1:2: malformed JSON", 0) == 0);
-  CHECK(Err("[]") == "t.json: profilegen: not a profilegen trace (expected \"profilegen\": \"trace\")");
+  CHECK(Err("[]") == "t.json: (top level): expected a JSON object");
+  CHECK(Err("{}") == "t.json: profilegen: not a profilegen trace (expected \"profilegen\": \"trace\")");
   CHECK(Err(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": []})") ==
         "t.json: (top level): this looks like a seccomp profile, not a trace (traces come from `profilegen record`)");
   CHECK(Err(R"({"profilegen": "trace", "version": 2, "syscalls": []})") ==
