@@ -1,8 +1,11 @@
 #include <string>
 #include <vector>
 
+#include "base/atomic_file.h"
 #include "base/error.h"
 #include "base/log.h"
+#include "generator/generate.h"
+#include "profile/writer.h"
 #include "cli/commands.h"
 #include "trace/trace.h"
 #include "tracer/recorder.h"
@@ -17,6 +20,9 @@ struct RecordArgs {
   bool quiet = false;
   bool no_seccomp = false;
   std::string cpus = "same";
+  std::string profile;
+  std::string runtime = "runc";
+  bool no_new_privileges = false;
   std::vector<std::string> command;
 };
 
@@ -49,6 +55,16 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   tracer::RecordResult result = tracer::Record(options);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
+  if (!args.profile.empty()) {
+    // record --profile: generate from this one recording, with generate's defaults.
+    generator::GenerateOptions options_gen;
+    options_gen.runtime = generator::ParseRuntime(args.runtime);
+    options_gen.no_new_privileges = args.no_new_privileges;
+    generator::GenerateResult gen = generator::Generate(trace::MergeAll({result.trace}), options_gen);
+    for (const std::string& w : gen.warnings) PrintWarning(w);
+    WriteFileAtomically(args.profile, profile::WriteProfile(gen.profile), kExitInternal);
+    if (!args.quiet) PrintInfo("profile -> " + (args.profile == "-" ? std::string("stdout") : args.profile));
+  }
   return result.exit_code;
 }
 
@@ -72,6 +88,13 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                  "same: tracer and command share one CPU (fastest in VMs; the command sees one CPU); all: no pinning")
       ->check(CLI::IsMember({"same", "all"}))
       ->capture_default_str();
+  sub.add_option("--profile", args->profile,
+                 "Also generate a profile from this recording (as `profilegen generate` with its defaults)");
+  sub.add_option("--runtime", args->runtime, "With --profile: the container runtime layer to add (runc, crun, none)")
+      ->check(CLI::IsMember({"runc", "crun", "none"}))
+      ->capture_default_str();
+  sub.add_flag("--no-new-privileges", args->no_new_privileges,
+               "With --profile: the container runs with no-new-privileges (smaller runtime layer)");
   sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
   sub.prefix_command();
   sub.callback([args, &sub, &run] { run = [args, &sub] { return RunRecord(*args, sub); }; });
