@@ -121,11 +121,19 @@ std::string FormatValue(uint64_t v, ValueStyle style) {
   return std::to_string(v);
 }
 
-// One guarded ALLOW rule before arch variants: conditions (a repeated index means OR) and their description.
-struct Guard {
-  std::vector<ArgCondition> args;
+// A guard: the argument values a syscall is allowed with, one single-condition ALLOW entry each (as Docker's
+// default profile writes them). Several entries for one syscall are ORed by every loader; one entry with a
+// repeated index would be ORed by runc but refused by libseccomp loaders that do not split it.
+struct Alternative {
+  ArgCondition condition;
   std::string description;
 };
+using Guard = std::vector<Alternative>;
+
+Guard CloneWithoutNamespaces() {
+  return {{{0, kCloneNamespaceMask, 0, Op::kMaskedEq},
+           "flags (arg 0) without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"}};
+}
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -300,38 +308,45 @@ class Generator {
     if (name == "clone") {
       std::set<uint64_t> combos;  // the namespace flags each observed call used
       for (uint64_t v : values->values) combos.insert(v & kCloneNamespaceMask);
-      std::string list;
       for (uint64_t m : combos) {
-        g.args.push_back({idx, kCloneNamespaceMask, m, Op::kMaskedEq});
-        list += (list.empty() ? "" : ", ") + Hex(m);
+        if (m == 0) {
+          g.push_back(CloneWithoutNamespaces().front());
+        } else {
+          g.push_back({{idx, kCloneNamespaceMask, m, Op::kMaskedEq},
+                       arg + " with exactly the observed namespace flags " + Hex(m) + " (mask " +
+                           Hex(kCloneNamespaceMask) + ")"});
+        }
       }
-      g.description = combos == std::set<uint64_t>{0}
-                          ? arg + " without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"
-                          : arg + " with only the observed namespace flag combinations " + list + " (mask " +
-                                Hex(kCloneNamespaceMask) + ")";
       return g;
     }
-    std::string list;
+    const size_t n = values->values.size();
     for (uint64_t v : values->values) {
-      g.args.push_back({idx, v, 0, Op::kEq});
-      list += (list.empty() ? "" : ", ") + FormatValue(v, spec->style);
+      g.push_back({{idx, v, 0, Op::kEq},
+                   arg + " is " + FormatValue(v, spec->style) +
+                       (n == 1 ? ", the only observed value" : ", one of " + std::to_string(n) + " observed values")});
     }
-    g.description = arg + " limited to the observed " + list;
     return g;
   }
 
-  void AddGuardedRule(const std::string& name, const Guard& g, const std::string& comment) {
+  // One ALLOW entry per alternative; `prefix` and `suffix` frame each alternative's description.
+  void AddGuardedRules(const std::string& name, const Guard& g, const std::string& prefix, const std::string& suffix) {
+    for (const Alternative& alt : g) AddGuardedRule(name, alt.condition, prefix + alt.description + suffix);
+  }
+
+  void AddGuardedRule(const std::string& name, const ArgCondition& condition, const std::string& comment) {
     Rule r;
     r.names = {name};
     r.action = Action::kAllow;
-    r.args = g.args;
+    r.args = {condition};
     r.comment = comment;
     if (name == "clone" && s390_top_) {
       // s390 passes the clone flags in argument 1 (as Docker's default profile does it).
       Rule s390 = r;
       for (ArgCondition& c : s390.args) c.index = 1;
       s390.includes.arches = {"s390", "s390x"};
-      s390.comment += " (s390 argument order)";
+      if (auto at = s390.comment.find("(arg 0)"); at != std::string::npos) {
+        s390.comment.replace(at, 7, "(arg 1 in s390's argument order)");
+      }
       r.excludes.arches = {"s390", "s390x"};
       rules_.push_back(std::move(s390));
     }
@@ -354,17 +369,17 @@ class Generator {
         unconditional_.insert(name);
         continue;
       }
-      std::string comment = name + ": " + SeenPhrase(info) + "; guard: " + g->description;
+      std::string suffix;
       if (name == "clone") {
         clone_guarded_ = true;
         if (layer_.names.count("clone3")) {
-          comment += "; clone3 stays allowed for the " + layer_.label + ", so this guard does not cover clone3";
+          suffix += "; clone3 stays allowed for the " + layer_.label + ", so this guard does not cover clone3";
         }
       }
       if ((name == "socket" || name == "socketpair") && filter_arches_.count(sys::ArchByNativeName("x86")->token)) {
-        comment += "; on SCMP_ARCH_X86 calls made through socketcall cannot be argument-checked";
+        suffix += "; on SCMP_ARCH_X86 calls made through socketcall cannot be argument-checked";
       }
-      AddGuardedRule(name, *g, comment);
+      AddGuardedRules(name, *g, name + ": " + SeenPhrase(info) + "; guard: ", suffix);
     }
   }
 
@@ -384,11 +399,8 @@ class Generator {
     }
     if (observed && !names_.count("clone")) {
       // The fallback the ENOSYS answer leads to must work: clone without namespace flags.
-      Guard g{{{0, kCloneNamespaceMask, 0, Op::kMaskedEq}},
-              "flags (arg 0) without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"};
-      AddGuardedRule("clone", g,
-                     "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS); guard: " +
-                         g.description);
+      AddGuardedRules("clone", CloneWithoutNamespaces(),
+                      "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS); guard: ", "");
       clone_guarded_ = true;
     }
     if (observed) {

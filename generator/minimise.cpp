@@ -1,7 +1,6 @@
 #include "generator/minimise.h"
 
 #include <algorithm>
-#include <cstddef>
 #include <map>
 #include <set>
 #include <string>
@@ -12,7 +11,6 @@ namespace profilegen::generator {
 namespace {
 
 using profile::Action;
-using profile::ArgCondition;
 using profile::Rule;
 
 // Everything that decides what an entry does, except its names.
@@ -38,57 +36,8 @@ bool IsUnconditionalAllow(const profile::Rule& r) {
   return r.action == Action::kAllow && r.args.empty() && r.includes.empty() && r.excludes.empty();
 }
 
-namespace {
-
-// runc ORs the conditions of a rule when an argument index repeats; a rule with one condition is both.
-bool IsOrRule(const Rule& r) {
-  if (r.args.size() == 1) return true;
-  for (size_t i = 0; i < r.args.size(); ++i)
-    for (size_t j = i + 1; j < r.args.size(); ++j)
-      if (r.args[i].index == r.args[j].index) return true;
-  return false;
-}
-
-// Two OR rules for the same names with the same action and filters become one when their conditions, put
-// together, still repeat an index (else runc would AND them).
-void CombineOrRules(std::vector<Rule>& rules) {
-  for (size_t i = 0; i < rules.size(); ++i) {
-    if (!IsOrRule(rules[i])) continue;
-    for (size_t j = i + 1; j < rules.size();) {
-      Rule& a = rules[i];
-      const Rule& b = rules[j];
-      Rule probe = b;
-      probe.args = a.args;
-      bool same_otherwise = probe.names == a.names && BehaviourKey(probe) == BehaviourKey(a);
-      if (!same_otherwise || !IsOrRule(b)) {
-        ++j;
-        continue;
-      }
-      std::vector<ArgCondition> args = a.args;
-      args.insert(args.end(), b.args.begin(), b.args.end());
-      std::sort(args.begin(), args.end());
-      args.erase(std::unique(args.begin(), args.end()), args.end());
-      Rule combined = a;
-      combined.args = args;
-      if (!IsOrRule(combined)) {
-        ++j;
-        continue;
-      }
-      if (!b.comment.empty() && a.comment.find(b.comment) == std::string::npos) {
-        combined.comment += (combined.comment.empty() ? "" : " | ") + b.comment;
-      }
-      a = std::move(combined);
-      rules.erase(rules.begin() + static_cast<std::ptrdiff_t>(j));
-    }
-  }
-}
-
-}  // namespace
-
 void Minimise(profile::Profile& p) {
   MergeEqualBehaviour(p);
-  CombineOrRules(p.syscalls);
-  MergeEqualBehaviour(p);  // combined rules may now equal others
   SortRules(p.syscalls);
 }
 

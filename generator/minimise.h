@@ -14,9 +14,8 @@ bool IsUnconditionalAllow(const profile::Rule& rule);
 
 /// Rewrites profile.syscalls into its minimal canonical form: entries that differ only in names are merged
 /// (their distinct comments joined with " | "), names sorted and unique within an entry, empty entries and
-/// entries equal to the default action dropped, OR rules (one condition, or a repeated index) for the same
-/// names combined into one when runc still ORs the result, entries sorted (the unconditional ALLOW entry
-/// first, then other ALLOW entries, then the rest, each by names).
+/// entries equal to the default action dropped, entries sorted (the unconditional ALLOW entry first, then
+/// other ALLOW entries, then the rest, each by names, then by conditions).
 void Minimise(profile::Profile& profile);
 
 /// The first step of Minimise: merge entries that differ only in names, drop empty and default-equal ones.
