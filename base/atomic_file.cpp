@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 
 #include "base/error.h"
@@ -39,7 +40,23 @@ void WriteFileAtomically(const std::string& path, std::string_view content, int 
     if (!WriteAll(STDOUT_FILENO, content)) throw SystemError("cannot write to stdout", errno, exit_code);
     return;
   }
-  std::string tmp = path + ".tmp.XXXXXX";
+  struct stat st {};
+  if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+    // A device, FIFO or socket (-o /dev/null, -o /dev/stdout, a named pipe): renaming over it would replace
+    // the node itself. Write to it directly; there is no half-written file to protect.
+    if (S_ISDIR(st.st_mode)) throw Error("cannot write " + path + ": it is a directory", exit_code);
+    UniqueFd out(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!out.valid()) throw SystemError("cannot write " + path, errno, exit_code);
+    if (!WriteAll(out.get(), content)) throw SystemError("cannot write " + path, errno, exit_code);
+    return;
+  }
+  // Through a symlink, replace the file it points to, not the link.
+  std::string target = path;
+  if (char* real = ::realpath(path.c_str(), nullptr)) {
+    target = real;
+    std::free(real);
+  }
+  std::string tmp = target + ".tmp.XXXXXX";
   UniqueFd fd(::mkstemp(tmp.data()));
   if (!fd.valid()) {
     throw SystemError("cannot write " + path + " (creating a temporary file in " + DirName(path) + ")", errno,
@@ -58,7 +75,7 @@ void WriteFileAtomically(const std::string& path, std::string_view content, int 
   if (!WriteAll(fd.get(), content)) fail("write");
   if (::fsync(fd.get()) != 0) fail("fsync");
   if (::close(fd.release()) != 0) fail("close");
-  if (::rename(tmp.c_str(), path.c_str()) != 0) fail("rename");
+  if (::rename(tmp.c_str(), target.c_str()) != 0) fail("rename");
 }
 
 std::string ReadFile(const std::string& path, size_t max_bytes) {
