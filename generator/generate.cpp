@@ -504,11 +504,15 @@ class Generator {
       std::string native = info ? std::string(info->native) : ArchLabel(a);
       std::string list;
       for (const std::string& n : missing) list += (list.empty() ? "" : ", ") + n;
+      auto subs = sys::SubArches(host_);
+      const bool sub = std::find(subs.begin(), subs.end(), a) != subs.end();
       Warn("--arch " + native + ": " + std::to_string(missing.size()) + " allowed syscall" +
-           (missing.size() == 1 ? " does" : "s do") + " not exist on " + ArchLabel(a) +
-           " and have no effect there: " + list + ". A program built for " + native +
-           " makes other calls instead (e.g. openat for open): record it on " + native +
-           ", generate a profile there and combine the two with `profilegen merge`");
+           (missing.size() == 1 ? " does not exist on " + ArchLabel(a) + " and has" : "s do not exist on " +
+                                                                                          ArchLabel(a) + " and have") +
+           " no effect there: " + list + ". A program built for " + native +
+           " makes other calls instead (e.g. openat for open): " +
+           (sub ? "record the " + native + " build of the program here and pass its trace too"
+                : "record it on " + native + ", generate a profile there and combine the two with `profilegen merge`"));
     }
   }
 

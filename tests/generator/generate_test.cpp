@@ -11,6 +11,7 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "generator/probes.h"
+#include "profile/parse.h"
 #include "profile/writer.h"
 #include "tests/generator/helpers.h"
 
@@ -518,4 +519,47 @@ TEST_CASE("generate: an empty merge gives the runtime layer only", "[generate]")
   auto p = generator::Generate(empty, GenerateOptions{}).profile;
   REQUIRE(UnconditionalAllows(p).size() == 1);
   CHECK(HasName(*UnconditionalAllows(p)[0], "execve"));
+}
+
+TEST_CASE("generate: --arch s390x adds Docker's s390 clone variant", "[generate][arch][guards]") {
+  GenerateOptions o = Plain();
+  o.extra_arches = {sys::ArchByNativeName("s390x")->token};
+  auto p = Gen({"run1.json"}, o).profile;
+  auto clones = RulesFor(p, "clone");
+  REQUIRE(clones.size() == 2);
+  const profile::Rule* other = clones[0]->includes.arches.empty() ? clones[0] : clones[1];
+  const profile::Rule* s390 = clones[0]->includes.arches.empty() ? clones[1] : clones[0];
+  CHECK(other->args[0].index == 0);
+  CHECK(other->excludes.arches == std::vector<std::string>{"s390", "s390x"});
+  CHECK(s390->args[0].index == 1);
+  CHECK(s390->args[0].value == 0x7E020000u);
+  CHECK(s390->includes.arches == std::vector<std::string>{"s390", "s390x"});
+  CHECK(Contains(s390->comment, "(arg 1 in s390's argument order)"));
+}
+
+TEST_CASE("generate: --arch x86 joins the host's sub-architectures", "[generate][arch]") {
+  GenerateOptions o = Plain();
+  o.extra_arches = {sys::ArchByNativeName("x86")->token};
+  auto r = Gen({"run1.json"}, o);
+  REQUIRE(r.profile.arch_map.size() == 1);
+  CHECK(r.profile.arch_map[0].sub_architectures == std::vector<std::string>{"SCMP_ARCH_X86"});
+  REQUIRE(r.warnings.size() == 1);
+  CHECK(Contains(r.warnings[0], "--arch x86: 1 allowed syscall does not exist on SCMP_ARCH_X86 and has no effect there: newfstatat."));
+  CHECK(Contains(r.warnings[0], "record the x86 build of the program here and pass its trace too"));
+}
+
+TEST_CASE("generate: every profile reads back with no diagnostic and unchanged", "[generate]") {
+  for (ArgPolicy policy : {ArgPolicy::kNone, ArgPolicy::kGuard, ArgPolicy::kStrict}) {
+    for (Runtime rt : {Runtime::kNone, Runtime::kRunc, Runtime::kCrun}) {
+      GenerateOptions o;
+      o.args = policy;
+      o.runtime = rt;
+      o.extra_arches = {sys::ArchByNativeName("arm64")->token, sys::ArchByNativeName("s390x")->token};
+      auto p = Gen({"run1.json", "run2.json", "namespaces.json", "clone3.json", "overflow.json"}, o).profile;
+      const std::string text = profile::WriteProfile(p);
+      profile::ParseResult back = profile::ParseProfile(text);
+      for (const auto& d : back.diagnostics) FAIL_CHECK(d.Format("generated"));
+      CHECK(back.profile == p);
+    }
+  }
 }
