@@ -134,10 +134,7 @@ AuditReport Audit(const profile::Profile& profile, const profile::Target& target
 
   std::vector<sys::ArchToken> order;
   for (const auto& [arch, _] : policy.arches) order.push_back(arch);
-  std::stable_sort(order.begin(), order.end(), [&](sys::ArchToken a, sys::ArchToken b) {
-    if ((a == target.arch) != (b == target.arch)) return a == target.arch;
-    return ArchScmp(a) < ArchScmp(b);
-  });
+  order = OrderArches(std::move(order), target.arch);
 
   Merger risky, beyond, enosys;
   GuardMerger guards;

@@ -58,18 +58,25 @@ bool DiffResult::Identical() const {
 }
 
 DiffCounts DiffResult::Counts() const {
+  // Per syscall name, not per arch: read added on amd64, x86 and x32 is one added syscall.
   DiffCounts c;
+  std::set<std::string> added, removed, changed, widened, risky;
   for (const auto& a : arches) {
     if (a.status == ArchStatus::kAdded) ++c.arches_added;
     if (a.status == ArchStatus::kRemoved) ++c.arches_removed;
     for (const auto& s : a.syscalls) {
-      if (s.kind == ChangeKind::kAdded) ++c.added;
-      if (s.kind == ChangeKind::kRemoved) ++c.removed;
-      if (s.kind == ChangeKind::kChanged) ++c.changed;
-      if (s.direction == Direction::kWidened) ++c.widened;
-      if (s.risk) ++c.risky;
+      if (s.kind == ChangeKind::kAdded) added.insert(s.name);
+      if (s.kind == ChangeKind::kRemoved) removed.insert(s.name);
+      if (s.kind == ChangeKind::kChanged) changed.insert(s.name);
+      if (s.direction == Direction::kWidened) widened.insert(s.name);
+      if (s.risk) risky.insert(s.name);
     }
   }
+  c.added = added.size();
+  c.removed = removed.size();
+  c.changed = changed.size();
+  c.widened = widened.size();
+  c.risky = risky.size();
   return c;
 }
 
@@ -170,15 +177,10 @@ std::optional<SyscallChange> Compare(sys::ArchToken arch, const std::string& nam
 }
 
 std::vector<sys::ArchToken> ArchOrder(const EffectivePolicy& a, const EffectivePolicy& b, sys::ArchToken host) {
-  std::set<sys::ArchToken> all;
-  for (const auto& [arch, _] : a.arches) all.insert(arch);
-  for (const auto& [arch, _] : b.arches) all.insert(arch);
-  std::vector<sys::ArchToken> order(all.begin(), all.end());
-  std::sort(order.begin(), order.end(), [host](sys::ArchToken x, sys::ArchToken y) {
-    if ((x == host) != (y == host)) return x == host;
-    return ArchScmp(x) < ArchScmp(y);
-  });
-  return order;
+  std::vector<sys::ArchToken> all;
+  for (const auto& [arch, _] : a.arches) all.push_back(arch);
+  for (const auto& [arch, _] : b.arches) all.push_back(arch);
+  return OrderArches(std::move(all), host);
 }
 
 }  // namespace

@@ -53,6 +53,7 @@ struct ArchDiff {
   std::vector<SyscallChange> syscalls;  ///< sorted by name; for an added/removed arch: what it allows
 };
 
+/// Distinct syscall names per kind (a change on amd64, x86 and x32 counts once), and arches.
 struct DiffCounts {
   size_t added = 0, removed = 0, changed = 0, widened = 0, risky = 0;
   size_t arches_added = 0, arches_removed = 0;

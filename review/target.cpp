@@ -63,6 +63,21 @@ std::string ArchScmp(sys::ArchToken arch) {
   return ArchNative(arch);
 }
 
+std::vector<sys::ArchToken> OrderArches(std::vector<sys::ArchToken> arches, sys::ArchToken host) {
+  const std::vector<sys::ArchToken> subs = sys::SubArches(host);
+  auto rank = [&](sys::ArchToken a) -> size_t {
+    if (a == host) return 0;
+    auto it = std::find(subs.begin(), subs.end(), a);
+    return it == subs.end() ? subs.size() + 1 : 1 + static_cast<size_t>(it - subs.begin());
+  };
+  std::sort(arches.begin(), arches.end(), [&](sys::ArchToken x, sys::ArchToken y) {
+    if (rank(x) != rank(y)) return rank(x) < rank(y);
+    return ArchScmp(x) < ArchScmp(y);
+  });
+  arches.erase(std::unique(arches.begin(), arches.end()), arches.end());
+  return arches;
+}
+
 profile::Target MakeTarget(const TargetOptions& options) {
   profile::Target t;
   if (options.engine == "docker") {

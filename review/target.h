@@ -28,4 +28,8 @@ std::string ArchNative(sys::ArchToken arch);
 /// SCMP_ARCH_* name of a token.
 std::string ArchScmp(sys::ArchToken arch);
 
+/// The order reports list arches in: the host, its sub-arches in archMap order (x86, x32), then the rest by
+/// SCMP name.
+std::vector<sys::ArchToken> OrderArches(std::vector<sys::ArchToken> arches, sys::ArchToken host);
+
 }  // namespace profilegen::review
