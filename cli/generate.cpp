@@ -1,7 +1,8 @@
+#include "generator/generate.h"
+
 #include "base/atomic_file.h"
 #include "base/log.h"
 #include "cli/commands.h"
-#include "generator/generate.h"
 #include "generator/options.h"
 #include "profile/writer.h"
 

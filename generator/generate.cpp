@@ -188,9 +188,7 @@ class Generator {
     }
   }
 
-  std::string Seen(const trace::SyscallRecord& rec) const {
-    return SeenPhrase({rec.arch, rec.runs, rec.first.exe});
-  }
+  std::string Seen(const trace::SyscallRecord& rec) const { return SeenPhrase({rec.arch, rec.runs, rec.first.exe}); }
 
   std::string SeenPhrase(const Observation& o) const {
     std::string s = "observed";
@@ -286,8 +284,8 @@ class Generator {
       return nullptr;
     }
     if (it->second.overflow) {
-      unguarded_.push_back(name + " (more than " + std::to_string(trace::kMaxArgValues) + " distinct values of argument " +
-                           std::to_string(index) + ")");
+      unguarded_.push_back(name + " (more than " + std::to_string(trace::kMaxArgValues) +
+                           " distinct values of argument " + std::to_string(index) + ")");
       return nullptr;
     }
     return &it->second;
@@ -443,8 +441,10 @@ class Generator {
       names += " " + name;
     }
     if (r.names.empty()) return;
-    r.comment = "ENOSYS probes, not observed (C libraries and language runtimes fall back when these are not "
-                "implemented, but fail on EPERM):" + names;
+    r.comment =
+        "ENOSYS probes, not observed (C libraries and language runtimes fall back when these are not "
+        "implemented, but fail on EPERM):" +
+        names;
     rules_.push_back(std::move(r));
   }
 
@@ -507,8 +507,8 @@ class Generator {
       auto subs = sys::SubArches(host_);
       const bool sub = std::find(subs.begin(), subs.end(), a) != subs.end();
       Warn("--arch " + native + ": " + std::to_string(missing.size()) + " allowed syscall" +
-           (missing.size() == 1 ? " does not exist on " + ArchLabel(a) + " and has" : "s do not exist on " +
-                                                                                          ArchLabel(a) + " and have") +
+           (missing.size() == 1 ? " does not exist on " + ArchLabel(a) + " and has"
+                                : "s do not exist on " + ArchLabel(a) + " and have") +
            " no effect there: " + list + ". A program built for " + native +
            " makes other calls instead (e.g. openat for open): " +
            (sub ? "record the " + native + " build of the program here and pass its trace too"
@@ -531,8 +531,8 @@ class Generator {
   RuntimeLayer layer_;
 
   std::set<std::string> unconditional_;
-  std::vector<Rule> rules_;               // guarded and ENOSYS rules
-  std::vector<std::string> unguarded_;    // guardable names left unguarded, with why
+  std::vector<Rule> rules_;             // guarded and ENOSYS rules
+  std::vector<std::string> unguarded_;  // guardable names left unguarded, with why
   bool clone_guarded_ = false;
   bool clone3_decided_ = false;
 };

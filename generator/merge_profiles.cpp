@@ -71,7 +71,9 @@ void MergeArches(const std::vector<ProfileInput>& inputs, Profile& out) {
     std::string msg = "some profiles use \"archMap\" and others \"architectures\"; merge cannot unite the two:";
     for (const ProfileInput& in : inputs) {
       msg += "\n  " + in.name + ": " +
-             (!in.profile.arch_map.empty() ? "archMap" : !in.profile.architectures.empty() ? "architectures" : "neither");
+             (!in.profile.arch_map.empty()        ? "archMap"
+              : !in.profile.architectures.empty() ? "architectures"
+                                                  : "neither");
     }
     throw Error(msg);
   }
@@ -79,7 +81,8 @@ void MergeArches(const std::vector<ProfileInput>& inputs, Profile& out) {
   std::map<std::string, std::set<std::string>> map;
   for (const ProfileInput& in : inputs) {
     list.insert(in.profile.architectures.begin(), in.profile.architectures.end());
-    for (const auto& e : in.profile.arch_map) map[e.architecture].insert(e.sub_architectures.begin(), e.sub_architectures.end());
+    for (const auto& e : in.profile.arch_map)
+      map[e.architecture].insert(e.sub_architectures.begin(), e.sub_architectures.end());
   }
   out.architectures.assign(list.begin(), list.end());
   for (auto& [arch, subs] : map) {
@@ -187,7 +190,8 @@ MergeResult MergeProfiles(std::vector<ProfileInput> inputs) {
     if (verdicts.size() > 1 && !allowed_always.count(name) && !allowed_sometimes.count(name)) {
       std::string list;
       for (const std::string& v : verdicts) list += (list.empty() ? "" : ", ") + v;
-      result.warnings.push_back(name + ": the profiles disagree (" + list + "); kept " + RuleVerdict(*deny_winner[name]));
+      result.warnings.push_back(name + ": the profiles disagree (" + list + "); kept " +
+                                RuleVerdict(*deny_winner[name]));
     }
   }
 
@@ -225,7 +229,8 @@ MergeResult MergeProfileFiles(const std::vector<std::string>& paths) {
   }
   if (errors.size() == 1) throw Error(errors[0]);
   if (!errors.empty()) {
-    std::string msg = std::to_string(errors.size()) + " of " + std::to_string(paths.size()) + " profiles cannot be used:";
+    std::string msg =
+        std::to_string(errors.size()) + " of " + std::to_string(paths.size()) + " profiles cannot be used:";
     for (const std::string& e : errors) msg += "\n  " + e;
     throw Error(msg);
   }

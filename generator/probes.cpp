@@ -32,8 +32,7 @@ const std::vector<EnosysProbe>& EnosysProbes() {
       {"openat2",
        "Go's filepath-securejoin (runc, containerd), systemd and libpathrs probe it for RESOLVE_* lookups and "
        "fall back to step-by-step openat on ENOSYS"},
-      {"pidfd_open",
-       "Go 1.23+ os/exec and systemd probe pidfd support with it and fall back to plain PIDs on ENOSYS"},
+      {"pidfd_open", "Go 1.23+ os/exec and systemd probe pidfd support with it and fall back to plain PIDs on ENOSYS"},
       {"rseq",
        "glibc 2.35+ registers every thread with it and runs without it when not implemented; librseq's "
        "rseq_available() aborts on an errno other than ENOSYS or EINVAL"},

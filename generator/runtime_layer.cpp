@@ -14,8 +14,7 @@ namespace {
   throw Error(file + ": " + where + ": " + what, kExitInternal);
 }
 
-std::string StringField(const nlohmann::json& obj, const char* key, const std::string& file,
-                        const std::string& where) {
+std::string StringField(const nlohmann::json& obj, const char* key, const std::string& file, const std::string& where) {
   auto it = obj.find(key);
   if (it == obj.end() || !it->is_string() || it->get<std::string>().empty()) {
     Fail(file, where, std::string("expected a non-empty string \"") + key + "\"");
@@ -70,7 +69,8 @@ RuntimeLayerData ParseRuntimeLayer(std::string_view text, const std::string& fil
 const std::vector<RuntimeLayerData>& RuntimeLayerFiles() {
   static const std::vector<RuntimeLayerData> files = [] {
     std::vector<RuntimeLayerData> out;
-    for (const EmbeddedFile& f : EmbeddedRuntimeLayers()) out.push_back(ParseRuntimeLayer(f.content, std::string(f.name)));
+    for (const EmbeddedFile& f : EmbeddedRuntimeLayers())
+      out.push_back(ParseRuntimeLayer(f.content, std::string(f.name)));
     return out;
   }();
   return files;

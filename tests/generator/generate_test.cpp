@@ -67,8 +67,8 @@ TEST_CASE("generate: byte-identical output whatever the order of the traces", "[
 TEST_CASE("generate: canonical text: key order, 4-space indent, final newline, sorted names", "[generate]") {
   const std::string text = profile::WriteProfile(Gen({"run1.json", "run2.json"}).profile);
   REQUIRE(text.back() == '\n');
-  CHECK(text.rfind("{\n    \"defaultAction\": \"SCMP_ACT_ERRNO\",\n    \"defaultErrnoRet\": 1,\n    \"archMap\": [", 0) ==
-        0);
+  CHECK(text.rfind("{\n    \"defaultAction\": \"SCMP_ACT_ERRNO\",\n    \"defaultErrnoRet\": 1,\n    \"archMap\": [",
+                   0) == 0);
   CHECK(text.find("\"archMap\"") < text.find("\"syscalls\""));
   auto p = Gen({"run1.json", "run2.json"}).profile;
   for (const auto& r : p.syscalls) {
@@ -87,7 +87,7 @@ TEST_CASE("generate: minimal: one unconditional ALLOW entry, no duplicates, noth
       auto p = Gen({"run1.json", "run2.json", "namespaces.json"}, o).profile;
       CHECK(UnconditionalAllows(p).size() == 1);
       std::set<std::string> unconditional(UnconditionalAllows(p)[0]->names.begin(),
-                                           UnconditionalAllows(p)[0]->names.end());
+                                          UnconditionalAllows(p)[0]->names.end());
       // A name is in one entry per distinct condition: unconditional names nowhere else.
       std::set<std::pair<std::string, std::vector<profile::ArgCondition>>> seen;
       for (const auto& r : p.syscalls) {
@@ -148,19 +148,19 @@ TEST_CASE("generate: runtime layer contents", "[generate][runtime]") {
     s.erase("read");
     return std::make_pair(s, allow->comment);
   };
-  const std::set<std::string> runc_nnp = {"close",       "execve",       "fstatfs",      "futex",        "getdents64",
-                                          "openat",      "rt_sigreturn", "write",        "epoll_ctl",    "epoll_pwait",
-                                          "getpid",      "nanosleep",    "sched_yield",  "prctl",        "clone3",
-                                          "gettid",      "mmap",         "munmap",       "rseq",         "rt_sigprocmask",
-                                          "set_robust_list", "sigaltstack"};
+  const std::set<std::string> runc_nnp = {
+      "close",        "execve",         "fstatfs",         "futex",       "getdents64", "openat",
+      "rt_sigreturn", "write",          "epoll_ctl",       "epoll_pwait", "getpid",     "nanosleep",
+      "sched_yield",  "prctl",          "clone3",          "gettid",      "mmap",       "munmap",
+      "rseq",         "rt_sigprocmask", "set_robust_list", "sigaltstack"};
   std::set<std::string> runc_default = runc_nnp;
-  for (const char* n : {"capget", "capset", "chdir", "getcwd", "setuid", "setgid", "setgroups", "prctl", "read", "fstat",
-                        "newfstatat", "faccessat2", "getppid", "mmap"})
+  for (const char* n : {"capget", "capset", "chdir", "getcwd", "setuid", "setgid", "setgroups", "prctl", "read",
+                        "fstat", "newfstatat", "faccessat2", "getppid", "mmap"})
     runc_default.insert(n);
   runc_default.erase("read");
   const std::set<std::string> crun_nnp = {"execve"};
-  const std::set<std::string> crun_default = {"execve",     "capset",    "prctl",          "setresuid",
-                                              "setresgid",  "rt_sigaction", "rt_sigprocmask", "pselect6"};
+  const std::set<std::string> crun_default = {"execve",    "capset",       "prctl",          "setresuid",
+                                              "setresgid", "rt_sigaction", "rt_sigprocmask", "pselect6"};
 
   CHECK(names(Runtime::kRunc, true).first == runc_nnp);
   CHECK(names(Runtime::kRunc, false).first == runc_default);
@@ -199,7 +199,8 @@ TEST_CASE("generate: ENOSYS probes for what was not observed", "[generate][probe
   REQUIRE(enosys.size() == 1);  // probes and clone3-under-the-guard share one entry
   const auto& r = *enosys[0];
   CHECK(r.errno_ret == 38u);
-  for (const char* n : {"clone3", "faccessat2", "close_range", "openat2", "statx", "rseq", "epoll_pwait2", "pidfd_open"}) {
+  for (const char* n :
+       {"clone3", "faccessat2", "close_range", "openat2", "statx", "rseq", "epoll_pwait2", "pidfd_open"}) {
     INFO(n);
     CHECK(HasName(r, n));
   }
@@ -250,7 +251,7 @@ TEST_CASE("generate: clone guard as Docker's, clone3 answers ENOSYS", "[generate
   CHECK(clone3->action == Action::kErrno);
   CHECK(clone3->errno_ret == 38u);
   CHECK(Contains(clone3->comment, "falls back to the guarded clone"));
-  CHECK(ProfileAllows(p, "clone", 0, 0x1200011));                 // the observed fork
+  CHECK(ProfileAllows(p, "clone", 0, 0x1200011));                     // the observed fork
   CHECK_FALSE(ProfileAllows(p, "clone", 0, 0x1200011 | 0x10000000));  // + CLONE_NEWUSER
   CHECK_FALSE(ProfileAllows(p, "clone", 0, 0x40000000));              // CLONE_NEWNET
 
@@ -544,7 +545,8 @@ TEST_CASE("generate: --arch x86 joins the host's sub-architectures", "[generate]
   REQUIRE(r.profile.arch_map.size() == 1);
   CHECK(r.profile.arch_map[0].sub_architectures == std::vector<std::string>{"SCMP_ARCH_X86"});
   REQUIRE(r.warnings.size() == 1);
-  CHECK(Contains(r.warnings[0], "--arch x86: 1 allowed syscall does not exist on SCMP_ARCH_X86 and has no effect there: newfstatat."));
+  CHECK(Contains(r.warnings[0],
+                 "--arch x86: 1 allowed syscall does not exist on SCMP_ARCH_X86 and has no effect there: newfstatat."));
   CHECK(Contains(r.warnings[0], "record the x86 build of the program here and pass its trace too"));
 }
 

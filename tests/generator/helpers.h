@@ -72,8 +72,7 @@ inline bool Allows(const profile::Rule& r, const std::string& name, int index, u
   if (!r.includes.arches.empty() &&
       std::find(r.includes.arches.begin(), r.includes.arches.end(), "amd64") == r.includes.arches.end())
     return false;
-  if (std::find(r.excludes.arches.begin(), r.excludes.arches.end(), "amd64") != r.excludes.arches.end())
-    return false;
+  if (std::find(r.excludes.arches.begin(), r.excludes.arches.end(), "amd64") != r.excludes.arches.end()) return false;
   if (r.args.empty()) return true;
   bool repeated = false;
   for (size_t i = 0; i < r.args.size(); ++i)

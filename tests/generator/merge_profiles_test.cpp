@@ -108,7 +108,8 @@ TEST_CASE("merge: disagreeing deny rules keep the most permissive, with a warnin
   REQUIRE(RuleFor(r.profile, "statx"));
   CHECK(RuleFor(r.profile, "statx")->errno_ret == 38u);
   REQUIRE(r.warnings.size() == 1);
-  CHECK(r.warnings[0] == "statx: the profiles disagree (SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(38)); kept SCMP_ACT_ERRNO(38)");
+  CHECK(r.warnings[0] ==
+        "statx: the profiles disagree (SCMP_ACT_ERRNO(1), SCMP_ACT_ERRNO(38)); kept SCMP_ACT_ERRNO(38)");
 }
 
 TEST_CASE("merge: conditions of different rules are never put into one rule", "[merge]") {

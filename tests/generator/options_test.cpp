@@ -35,7 +35,8 @@ TEST_CASE("options: --errno takes names and numbers 1..4095", "[options]") {
         "--errno: 0 is out of range; the kernel accepts errno values 1 to 4095 (0 would make a denied call look "
         "successful)");
   CHECK(ErrorOf([] { ParseErrno("4096"); }).rfind("--errno: 4096 is out of range", 0) == 0);
-  CHECK(ErrorOf([] { ParseErrno("99999999999999999999999"); }).rfind("--errno: 99999999999999999999999 is out", 0) == 0);
+  CHECK(ErrorOf([] { ParseErrno("99999999999999999999999"); }).rfind("--errno: 99999999999999999999999 is out", 0) ==
+        0);
   CHECK(ErrorOf([] { ParseErrno("EPREM"); }) ==
         "--errno: unknown errno name \"EPREM\" (did you mean EPERM?); give a name such as EPERM, EACCES or ENOSYS, or "
         "a number from 1 to 4095");
@@ -75,5 +76,6 @@ TEST_CASE("options: --runtime, --args, --arch", "[options]") {
   CHECK(ParseArch("SCMP_ARCH_AARCH64") == sys::ArchByScmpName("SCMP_ARCH_AARCH64")->token);
   CHECK(ParseArch("x86") == sys::ArchByScmpName("SCMP_ARCH_X86")->token);
   CHECK(ParseArch("i386") == sys::ArchByScmpName("SCMP_ARCH_X86")->token);
-  CHECK(ErrorOf([] { ParseArch("arm46"); }).rfind("--arch: unknown architecture \"arm46\" (did you mean arm64?)", 0) == 0);
+  CHECK(ErrorOf([] { ParseArch("arm46"); }).rfind("--arch: unknown architecture \"arm46\" (did you mean arm64?)", 0) ==
+        0);
 }
