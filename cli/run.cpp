@@ -58,7 +58,7 @@ void SetupRun(CLI::App& sub, std::function<int()>& run) {
   sub.add_flag("--complain", a->complain,
                "Deny nothing: let every call the profile would deny through and list them at the end (stderr)");
   sub.add_option("--record", a->record,
-               "With --complain (implied): write the denied calls as a trace, to merge into the next generate");
+                 "With --complain (implied): write the denied calls as a trace, to merge into the next generate");
   sub.prefix_command();
   sub.callback([a, &sub, &run] { run = [a, &sub] { return Run(*a, sub); }; });
 }

@@ -1,3 +1,5 @@
+#include "validator/validate.h"
+
 #include <iostream>
 #include <memory>
 #include <string>
@@ -5,7 +7,6 @@
 
 #include "base/error.h"
 #include "cli/commands.h"
-#include "validator/validate.h"
 
 namespace profilegen::cli {
 namespace {
@@ -22,6 +23,7 @@ struct ValidateArgs {
   bool load = false;
   bool allow_unconfined = false;
   bool strict = false;
+  std::string bpf;
 };
 
 int Validate(const ValidateArgs& a) {
@@ -37,6 +39,7 @@ int Validate(const ValidateArgs& a) {
   o.load = a.load;
   o.allow_unconfined = a.allow_unconfined;
   o.strict = a.strict;
+  o.bpf_path = a.bpf;
   const auto format = a.format == "json" ? validator::Format::kJson : validator::Format::kText;
   return validator::ValidateFiles(a.files, o, format, std::cout);
 }
@@ -63,9 +66,9 @@ void SetupValidate(CLI::App& sub, std::function<int()>& run) {
   sub.add_flag("--allow-unconfined", a->allow_unconfined,
                "Accept a profile that switches seccomp off or allows by default (a warning, not an error)");
   sub.add_flag("--strict", a->strict, "Treat warnings as errors");
-  sub.add_option("--format", a->format, "Output format")
-      ->check(CLI::IsMember({"text", "json"}))
-      ->capture_default_str();
+  sub.add_option("--bpf", a->bpf,
+                 "Write the compiled program to FILE (raw struct sock_filter array, host byte order; '-' for stdout)");
+  sub.add_option("--format", a->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
   sub.footer("Exit status: 0 valid, 1 invalid, 2 usage error or unreadable input.");
   sub.callback([&run, a] { run = [a] { return Validate(*a); }; });
 }

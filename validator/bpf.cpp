@@ -138,8 +138,7 @@ uint32_t RunFilter(const Program& program, const SeccompData& data) {
           a = x;
         }
         break;
-      default:
-        throw BadProgram(pc, "unknown instruction class");
+      default: throw BadProgram(pc, "unknown instruction class");
     }
   }
   throw BadProgram(program.size(), "the program ends without a return");
@@ -161,22 +160,14 @@ std::optional<uint32_t> ConstantAction(const Program& program, uint32_t arch, in
           return std::nullopt;
         }
         break;
-      case BPF_RET | BPF_K:
-        return in.k;
-      case BPF_JMP | BPF_JA:
-        pc += in.k;
-        break;
+      case BPF_RET | BPF_K: return in.k;
+      case BPF_JMP | BPF_JA: pc += in.k; break;
       case BPF_JMP | BPF_JEQ | BPF_K:
       case BPF_JMP | BPF_JGE | BPF_K:
       case BPF_JMP | BPF_JGT | BPF_K:
-      case BPF_JMP | BPF_JSET | BPF_K:
-        pc += JumpTaken(BPF_OP(in.code), a, in.k, pc) ? in.jt : in.jf;
-        break;
-      case BPF_ALU | BPF_AND | BPF_K:
-        a &= in.k;
-        break;
-      default:
-        return std::nullopt;
+      case BPF_JMP | BPF_JSET | BPF_K: pc += JumpTaken(BPF_OP(in.code), a, in.k, pc) ? in.jt : in.jf; break;
+      case BPF_ALU | BPF_AND | BPF_K: a &= in.k; break;
+      default: return std::nullopt;
     }
   }
   return std::nullopt;

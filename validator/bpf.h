@@ -15,8 +15,8 @@ using Program = std::vector<sock_filter>;
 
 /// The kernel's `struct seccomp_data`, as a filter reads it.
 struct SeccompData {
-  int32_t nr = 0;      ///< x32: with sys::kX32SyscallBit set
-  uint32_t arch = 0;   ///< AUDIT_ARCH_* (x32 calls arrive as AUDIT_ARCH_X86_64)
+  int32_t nr = 0;     ///< x32: with sys::kX32SyscallBit set
+  uint32_t arch = 0;  ///< AUDIT_ARCH_* (x32 calls arrive as AUDIT_ARCH_X86_64)
   uint64_t instruction_pointer = 0;
   uint64_t args[6] = {};
 };

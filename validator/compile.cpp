@@ -107,8 +107,8 @@ std::string RuleAddError(const std::string& name, int rc) {
     case EACCES: why = "its action equals the default action"; break;
     default: why = std::strerror(-rc); break;
   }
-  return "libseccomp refuses the rule for \"" + name + "\": " + why + " (seccomp_rule_add_array: " +
-         std::strerror(-rc) + "); the runtime fails to start the container";
+  return "libseccomp refuses the rule for \"" + name + "\": " + why +
+         " (seccomp_rule_add_array: " + std::strerror(-rc) + "); the runtime fails to start the container";
 }
 
 Program Export(void* ctx) {
@@ -162,8 +162,9 @@ std::vector<StubArch> StubArches(const profile::Profile& p, const std::vector<bo
       }
     }
     if (max == 0) {
-      notes.push_back({Severity::kWarning, "", "no syscall of the profile exists on " + ArchName(arch) +
-                                                   ": runc builds no ENOSYS stub for it"});
+      notes.push_back(
+          {Severity::kWarning, "",
+           "no syscall of the profile exists on " + ArchName(arch) + ": runc builds no ENOSYS stub for it"});
       continue;
     }
     out.push_back({arch, max});
@@ -220,67 +221,88 @@ std::vector<sys::ArchToken> ListedArches(const profile::Profile& p, const profil
 }
 
 Program EnosysStub(const std::vector<StubArch>& arches) {
-  if (arches.empty()) return {};
+  // With no arch at all runc still prepends the (then useless) frame: 4 instructions; so do we.
   // Group by the arch value the kernel reports: x86_64 and x32 share AUDIT_ARCH_X86_64 (x32 sets bit 30).
   struct Group {
     uint32_t audit;
-    std::optional<int64_t> max, max_x32;
     sys::ArchToken arch;
+    std::optional<int64_t> max, max_x32;
   };
   std::vector<Group> groups;
   for (const auto& a : arches) {
     const uint32_t audit = AuditArch(a.arch);
     auto it = std::find_if(groups.begin(), groups.end(), [&](const Group& g) { return g.audit == audit; });
-    if (it == groups.end()) it = groups.insert(groups.end(), Group{audit, std::nullopt, std::nullopt, a.arch});
+    if (it == groups.end()) it = groups.insert(groups.end(), Group{audit, a.arch, std::nullopt, std::nullopt});
     (a.arch == SCMP_ARCH_X32 ? it->max_x32 : it->max) = a.max_nr;
     if (a.arch != SCMP_ARCH_X32) it->arch = a.arch;
   }
 
+  // The same shape as runc's patchbpf stub (so instruction counts match): load the arch, one jeq per arch to
+  // its section, a jump to the filter for any other arch; per section load the number and compare with the
+  // arch's max; one shared "ret ENOSYS" at the end. Jumps are resolved once the layout is known.
+  enum class Target { kEnosys, kFilter, kSection };
+  struct Fixup {
+    size_t at;
+    Target target;
+    size_t section;
+    bool jf;  // patch jf instead of jt (or k for "ja")
+  };
   Program p;
-  std::vector<size_t> to_filter;  // "ja" instructions to patch to the first instruction after the stub
+  std::vector<Fixup> fixups;
+  std::vector<size_t> section_start(groups.size());
   auto emit = [&](uint16_t code, uint32_t k, uint8_t jt = 0, uint8_t jf = 0) {
     p.push_back(sock_filter{code, jt, jf, k});
     return p.size() - 1;
   };
-  auto ja_filter = [&] { to_filter.push_back(emit(BPF_JMP | BPF_JA, 0)); };
-  // "jgt max: ENOSYS, else the filter" as three short instructions, so no jump ever exceeds 255.
-  auto above_max_enosys = [&](int64_t max) {
-    emit(BPF_JMP | BPF_JGT | BPF_K, static_cast<uint32_t>(max), 0, 1);
-    emit(BPF_RET | BPF_K, kRetEnosys);
-    ja_filter();
+  auto jump_to = [&](size_t at, Target t, bool jf = false, size_t section = 0) {
+    fixups.push_back({at, t, section, jf});
   };
 
   emit(BPF_LD | BPF_W | BPF_ABS, 4);  // arch
-  std::vector<size_t> to_section;
-  for (const auto& g : groups) {
-    emit(BPF_JMP | BPF_JEQ | BPF_K, g.audit, 0, 1);
-    to_section.push_back(emit(BPF_JMP | BPF_JA, 0));
-  }
-  ja_filter();  // any other arch: libseccomp's own arch check decides
+  for (size_t i = 0; i < groups.size(); ++i)
+    jump_to(emit(BPF_JMP | BPF_JEQ | BPF_K, groups[i].audit), Target::kSection, false, i);
+  jump_to(emit(BPF_JMP | BPF_JA, 0), Target::kFilter);  // any other arch: libseccomp's own arch check decides
   for (size_t i = 0; i < groups.size(); ++i) {
     const Group& g = groups[i];
-    p[to_section[i]].k = static_cast<uint32_t>(p.size() - to_section[i] - 1);
-    emit(BPF_LD | BPF_W | BPF_ABS, 0);  // nr
+    section_start[i] = emit(BPF_LD | BPF_W | BPF_ABS, 0);  // nr
     if (g.arch == SCMP_ARCH_S390 || g.arch == SCMP_ARCH_S390X) {
       // Unknown large numbers arrive multiplexed as syscall 0 (setup(2), long gone): ENOSYS for it.
       emit(BPF_JMP | BPF_JEQ | BPF_K, 0, 0, 1);
       emit(BPF_RET | BPF_K, kRetEnosys);
     }
-    if (g.audit != AUDIT_ARCH_X86_64) {
-      above_max_enosys(*g.max);
-    } else if (g.max && g.max_x32) {
-      emit(BPF_JMP | BPF_JSET | BPF_K, sys::kX32SyscallBit, 3, 0);
-      above_max_enosys(*g.max);
-      above_max_enosys(*g.max_x32);
-    } else if (g.max) {
-      emit(BPF_JMP | BPF_JSET | BPF_K, sys::kX32SyscallBit, 2, 0);  // an x32 call: not this section's business
-      above_max_enosys(*g.max);
+    if (g.audit == AUDIT_ARCH_X86_64 && g.max && g.max_x32) {
+      emit(BPF_JMP | BPF_JSET | BPF_K, sys::kX32SyscallBit, 1, 0);
+      size_t above64 = emit(BPF_JMP | BPF_JGT | BPF_K, static_cast<uint32_t>(*g.max), 0, 1);
+      jump_to(above64, Target::kEnosys);
+      jump_to(emit(BPF_JMP | BPF_JGT | BPF_K, static_cast<uint32_t>(*g.max_x32)), Target::kEnosys);
     } else {
-      emit(BPF_JMP | BPF_JSET | BPF_K, sys::kX32SyscallBit, 0, 2);  // an x86_64 call: likewise
-      above_max_enosys(*g.max_x32);
+      if (g.audit == AUDIT_ARCH_X86_64) {
+        // Only one of x86_64 and x32 is in the stub: a call of the other mode is left to the filter.
+        emit(BPF_JMP | BPF_JSET | BPF_K, sys::kX32SyscallBit, g.max ? 1 : 0, g.max ? 0 : 1);
+      }
+      jump_to(emit(BPF_JMP | BPF_JGT | BPF_K, static_cast<uint32_t>(g.max ? *g.max : *g.max_x32)), Target::kEnosys);
+    }
+    jump_to(emit(BPF_JMP | BPF_JA, 0), Target::kFilter);
+  }
+  emit(BPF_JMP | BPF_JA, 1);  // runc's fall-through into the filter (nothing reaches it)
+  const size_t enosys = emit(BPF_RET | BPF_K, kRetEnosys);
+  const size_t filter = p.size();
+
+  for (const Fixup& f : fixups) {
+    const size_t target = f.target == Target::kEnosys   ? enosys
+                          : f.target == Target::kFilter ? filter
+                                                        : section_start[f.section];
+    const size_t distance = target - f.at - 1;
+    sock_filter& in = p[f.at];
+    if (BPF_OP(in.code) == BPF_JA) {
+      in.k = static_cast<uint32_t>(distance);
+    } else if (distance > 255) {
+      // Cannot happen with the arches libseccomp knows (the stub stays far below 255 instructions).
+      throw Error("internal error: the ENOSYS stub needs a jump longer than 255", kExitInternal);
+    } else {
+      (f.jf ? in.jf : in.jt) = static_cast<uint8_t>(distance);
     }
   }
-  for (size_t at : to_filter) p[at].k = static_cast<uint32_t>(p.size() - at - 1);
   return p;
 }
 
@@ -306,8 +328,8 @@ Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
   for (size_t i = 1; i < out.arches.size(); ++i) {
     int rc = seccomp_arch_add(ctx.get(), out.arches[i]);
     if (rc < 0 && rc != -EEXIST) {
-      out.errors.push_back({Severity::kError, "", "libseccomp cannot add " + ArchName(out.arches[i]) + ": " +
-                                                      std::strerror(-rc)});
+      out.errors.push_back(
+          {Severity::kError, "", "libseccomp cannot add " + ArchName(out.arches[i]) + ": " + std::strerror(-rc)});
     }
   }
 
@@ -366,8 +388,8 @@ Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
                            out.default_verdict.action != Action::kTrace;
   if (stub_wanted) {
     std::vector<sys::ArchToken> stub_arches = ListedArches(p, t);
-    if (o.runc_version == RuncVersion::k1_2 && std::find(stub_arches.begin(), stub_arches.end(), t.arch) ==
-                                                   stub_arches.end()) {
+    if (o.runc_version == RuncVersion::k1_2 &&
+        std::find(stub_arches.begin(), stub_arches.end(), t.arch) == stub_arches.end()) {
       stub_arches.insert(stub_arches.begin(), t.arch);
     }
     if (stub_arches.empty()) {

@@ -44,20 +44,20 @@ struct StubArch {
 
 /// The compiled filter and what happened on the way.
 struct Compiled {
-  Program program;                      ///< the ENOSYS stub (if any) followed by libseccomp's program
-  size_t stub_instructions = 0;         ///< how many of program's instructions are the stub
-  std::vector<StubArch> stub;           ///< arches the stub covers, in dispatch order
-  std::vector<sys::ArchToken> arches;   ///< arches in the filter, the native (target) arch first
-  profile::Verdict default_verdict;     ///< as written in the profile
-  uint32_t default_action = 0;          ///< the libseccomp action the filter was created with
-  size_t entries_applied = 0;           ///< entries of "syscalls" whose includes/excludes matched the target
-  size_t entries_skipped = 0;           ///< entries left out by includes/excludes
-  size_t names = 0;                     ///< syscall names in applied entries (runc's rule count)
-  size_t rules_added = 0;               ///< seccomp_rule_add_array calls libseccomp accepted
-  size_t skipped_default = 0;           ///< names skipped because their action equals the default action
-  size_t skipped_unknown = 0;           ///< names libseccomp does not know (skipped, as runc and crun do)
-  bool binary_tree = false;             ///< SCMP_FLTATR_CTL_OPTIMIZE=2 was set
-  unsigned load_flags = 0;              ///< SECCOMP_FILTER_FLAG_* the runtime passes to seccomp(2)
+  Program program;                     ///< the ENOSYS stub (if any) followed by libseccomp's program
+  size_t stub_instructions = 0;        ///< how many of program's instructions are the stub
+  std::vector<StubArch> stub;          ///< arches the stub covers, in dispatch order
+  std::vector<sys::ArchToken> arches;  ///< arches in the filter, the native (target) arch first
+  profile::Verdict default_verdict;    ///< as written in the profile
+  uint32_t default_action = 0;         ///< the libseccomp action the filter was created with
+  size_t entries_applied = 0;          ///< entries of "syscalls" whose includes/excludes matched the target
+  size_t entries_skipped = 0;          ///< entries left out by includes/excludes
+  size_t names = 0;                    ///< syscall names in applied entries (runc's rule count)
+  size_t rules_added = 0;              ///< seccomp_rule_add_array calls libseccomp accepted
+  size_t skipped_default = 0;          ///< names skipped because their action equals the default action
+  size_t skipped_unknown = 0;          ///< names libseccomp does not know (skipped, as runc and crun do)
+  bool binary_tree = false;            ///< SCMP_FLTATR_CTL_OPTIMIZE=2 was set
+  unsigned load_flags = 0;             ///< SECCOMP_FILTER_FLAG_* the runtime passes to seccomp(2)
   /// Where the runtime itself would fail (libseccomp refused a rule or an arch), with JSON paths.
   std::vector<profile::Diagnostic> errors;
   /// What the runtime silently does that a reader may not expect (stub coverage and the like).
@@ -89,7 +89,8 @@ Compiled Compile(const profile::Profile& profile, const CompileOptions& options)
 std::vector<sys::ArchToken> ListedArches(const profile::Profile& profile, const profile::Target& target);
 
 /// runc's ENOSYS stub for `arches`: calls whose number is above the arch's max get ERRNO(ENOSYS), every other
-/// call falls through to the instruction right after the stub. Exposed for tests.
+/// call falls through to the instruction right after the stub. The same instructions as runc's patchbpf emits
+/// (only the order of the arches differs: runc takes them from a Go map). Exposed for tests.
 Program EnosysStub(const std::vector<StubArch>& arches);
 
 }  // namespace profilegen::validator

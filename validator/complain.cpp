@@ -61,7 +61,7 @@ ComplainResult RunComplaining(const profile::Profile& profile, const CompileOpti
 }
 
 std::string FormatDenied(const trace::Trace& denied, const Program& enforced) {
-  if (denied.syscalls.empty()) return "complain: the profile denied nothing\n";
+  if (denied.syscalls.empty()) return "profilegen: complain: the profile denied nothing\n";
   std::vector<const trace::SyscallRecord*> rows;
   for (const auto& [key, rec] : denied.syscalls) rows.push_back(&rec);
   std::sort(rows.begin(), rows.end(), [](const auto* a, const auto* b) {
@@ -73,7 +73,7 @@ std::string FormatDenied(const trace::Trace& denied, const Program& enforced) {
     arch_width = std::max(arch_width, ArchName(r->arch).size());
     exe_width = std::max(exe_width, r->first.exe.size());
   }
-  std::string s = "complain: " + std::to_string(rows.size()) + " syscall" + (rows.size() == 1 ? "" : "s") +
+  std::string s = "profilegen: complain: " + std::to_string(rows.size()) + " syscall" + (rows.size() == 1 ? "" : "s") +
                   " the profile would deny:\n";
   s += "  " + Pad("NAME", name_width) + "  " + Pad("ARCH", arch_width) + "  " + Pad("COUNT", 7) + "  " +
        Pad("FIRST", exe_width) + "  PROFILE SAYS\n";

@@ -10,9 +10,9 @@ namespace profilegen::validator {
 
 struct RunProfileOptions {
   std::string profile_path;
-  CompileOptions compile;             ///< runtime (runc: ENOSYS stub; crun: none), target
-  bool complain = false;              ///< deny nothing, report what would have been denied
-  std::string record_path;            ///< complain mode: also write the denied calls as a trace
+  CompileOptions compile;   ///< runtime (runc: ENOSYS stub; crun: none), target
+  bool complain = false;    ///< deny nothing, report what would have been denied
+  std::string record_path;  ///< complain mode: also write the denied calls as a trace
   std::vector<std::string> command;
 };
 

@@ -100,8 +100,8 @@ LoadResult TestLoad(const Program& program, unsigned flags) {
   if (spinning) {
     result.detail = "loaded; the filter denies exit_group, so the test child could not exit by itself";
   } else if (WIFSIGNALED(status)) {
-    result.detail = "loaded; the filter killed the test child (" + SignalName(WTERMSIG(status)) +
-                    ") when it called exit_group";
+    result.detail =
+        "loaded; the filter killed the test child (" + SignalName(WTERMSIG(status)) + ") when it called exit_group";
   } else {
     result.detail = "loaded; the test child exited normally";
   }

@@ -129,8 +129,8 @@ std::string FindExecutable(const std::string& name) {
   int err = ENOENT;
   if (name.find('/') != std::string::npos) {
     if (IsExecutableFile(name, err)) return name;
-    throw SystemError("cannot execute " + name, err, err == ENOENT || err == ENOTDIR ? kExitNotFound
-                                                                                     : kExitNotExecutable);
+    throw SystemError("cannot execute " + name, err,
+                      err == ENOENT || err == ENOTDIR ? kExitNotFound : kExitNotExecutable);
   }
   const char* env = std::getenv("PATH");
   std::string path = env ? env : "/usr/local/bin:/usr/bin:/bin";
@@ -158,8 +158,7 @@ std::string FindExecutable(const std::string& name) {
 int RunWithFilter(const RunRequest& request) {
   if (request.command.empty()) throw Error("no command to run (give it after --)");
   if (request.program.empty() || request.program.size() > USHRT_MAX) {
-    throw Error("the compiled program has " + std::to_string(request.program.size()) + " instructions",
-                kExitInternal);
+    throw Error("the compiled program has " + std::to_string(request.program.size()) + " instructions", kExitInternal);
   }
   const std::string path = FindExecutable(request.command[0]);
   std::vector<char*> argv;
@@ -197,9 +196,9 @@ int RunWithFilter(const RunRequest& request) {
     if (report.stage == ChildReport::kFilter) {
       throw SystemError("the kernel refuses the seccomp filter", report.error, kExitInternal);
     }
-    throw Error("cannot execute " + path + ": " + std::strerror(report.error) +
-                    ExecveHint(request.program, report.error),
-                ShellStatus(status));
+    throw Error(
+        "cannot execute " + path + ": " + std::strerror(report.error) + ExecveHint(request.program, report.error),
+        ShellStatus(status));
   }
   return ShellStatus(status);
 }

@@ -61,32 +61,61 @@ class DiagnosticList {
   void Add(const Diagnostic& d) {
     if (seen_.insert({d.path, d.message}).second) out_.push_back(d);
   }
+  bool AnyAt(const std::set<std::string>& paths) const {
+    return std::any_of(out_.begin(), out_.end(), [&](const Diagnostic& d) { return paths.count(d.path) > 0; });
+  }
+  // Turns the warnings at `paths` into errors, with `hint` appended. Whether there was any.
+  bool PromoteAt(const std::set<std::string>& paths, const std::string& hint) {
+    bool any = false;
+    for (auto& d : out_) {
+      if (d.severity != Severity::kWarning || !paths.count(d.path)) continue;
+      d.severity = Severity::kError;
+      d.message += hint;
+      any = true;
+    }
+    return any;
+  }
 
  private:
   std::vector<Diagnostic>& out_;
   std::set<std::pair<std::string, std::string>> seen_;
 };
 
-// The policy-level checks: a profile that confines nothing is almost always a mistake.
+// The policy-level checks: a profile that confines nothing is almost always a mistake. The parser already warns
+// about it at these paths; its warning becomes the error (one message, not two), or ours is added.
 void CheckConfinement(const profile::Profile& p, const ValidateOptions& o, Report& r, DiagnosticList& list) {
-  const Severity severity = o.allow_unconfined ? Severity::kWarning : Severity::kError;
-  const std::string hint = o.allow_unconfined ? "" : " (pass --allow-unconfined if that is intended)";
+  std::string message;
+  std::set<std::string> paths{"defaultAction"};
   if (SeccompOff(p)) {
     r.seccomp_off = true;
-    list.Add({severity, "defaultAction",
-              "the profile switches seccomp off: without a defaultAction Docker and podman run the container "
-              "unconfined" + hint});
+    paths.insert("");
+    message =
+        "the profile switches seccomp off: without a defaultAction Docker and podman run the container "
+        "unconfined";
   } else if (AllowsByDefault(p)) {
-    list.Add({severity, "defaultAction",
-              std::string("the default action is ") + std::string(profile::ActionName(*p.default_action)) +
-                  ": every syscall the profile does not name is allowed" + hint});
+    message = std::string("the default action is ") + std::string(profile::ActionName(*p.default_action)) +
+              ": every syscall the profile does not name is allowed";
+  } else {
+    return;
   }
+  if (o.allow_unconfined) {
+    if (!list.AnyAt(paths)) list.Add({Severity::kWarning, "defaultAction", message});
+    return;
+  }
+  const std::string hint = " (pass --allow-unconfined if that is intended)";
+  if (!list.PromoteAt(paths, hint)) list.Add({Severity::kError, "defaultAction", message + hint});
 }
 
-void AddEffectiveNotes(const profile::Profile& p, const ValidateOptions& o, DiagnosticList& list) {
+// The effective policy's notes, except where the parser already said something about the same place (they
+// often describe the same fact in other words).
+void AddEffectiveNotes(const profile::Profile& p, const ValidateOptions& o, const std::vector<Diagnostic>& parsed,
+                       DiagnosticList& list) {
+  std::set<std::string> covered;
+  for (const auto& d : parsed) covered.insert(d.path);
   try {
     profile::EffectivePolicy policy = profile::Evaluate(p, o.compile.target);
     for (auto d : policy.notes) {
+      if (!d.path.empty() && covered.count(d.path)) continue;
       d.severity = Severity::kWarning;
       list.Add(d);
     }
@@ -200,7 +229,7 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
     const profile::Profile& p = parsed.profile;
     CheckConfinement(p, o, r, list);
     if (!r.seccomp_off) {
-      AddEffectiveNotes(p, o, list);
+      AddEffectiveNotes(p, o, parsed.diagnostics, list);
       r.compiled = Compile(p, o.compile);
       for (const auto& d : r.compiled->errors) list.Add(d);
       r.notes = r.compiled->notes;
@@ -231,7 +260,7 @@ Report ValidateFile(const std::string& path, const ValidateOptions& o) {
 
 std::string FormatText(const Report& r, const ValidateOptions& o) {
   std::string s;
-  if (!r.readable) return r.read_error + "\n";
+  if (!r.readable) return r.file + ": error: " + r.read_error + "\n";
   for (const auto& d : r.diagnostics) s += d.Format(r.file) + "\n";
   for (const auto& n : r.notes) s += r.file + ": note: " + n.message + "\n";
 
@@ -250,9 +279,9 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
   for (auto a : c.arches) s += " " + ArchName(a);
   s += "\n";
   s += "  rules: " + std::to_string(c.entries_applied) + " entries apply (" + std::to_string(c.entries_skipped) +
-       " left out by includes/excludes), " + std::to_string(c.names) + " names -> " +
-       std::to_string(c.rules_added) + " libseccomp rules; skipped: " + std::to_string(c.skipped_default) +
-       " equal to the default action, " + std::to_string(c.skipped_unknown) + " unknown to libseccomp\n";
+       " left out by includes/excludes), " + std::to_string(c.names) + " names -> " + std::to_string(c.rules_added) +
+       " libseccomp rules; skipped: " + std::to_string(c.skipped_default) + " equal to the default action, " +
+       std::to_string(c.skipped_unknown) + " unknown to libseccomp\n";
   s += "  bpf: " + std::to_string(c.program.size()) + " instructions";
   if (c.stub_instructions > 0) {
     s += " (ENOSYS stub " + std::to_string(c.stub_instructions) + " + libseccomp " +
@@ -269,6 +298,8 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
     s += "\n";
   } else if (o.compile.runtime == Runtime::kCrun) {
     s += "  enosys stub: none (crun)\n";
+  } else if (c.stub_instructions > 0) {
+    s += "  enosys stub: covers no arch (runc's empty frame only)\n";
   }
   for (const auto& st : r.cache) {
     s += "  cache " + ArchName(st.arch) + ": ";
@@ -298,9 +329,8 @@ nlohmann::ordered_json ToJson(const Report& r, const ValidateOptions& o) {
     return j;
   }
   auto diag = [](const Diagnostic& d) {
-    return ordered_json{{"severity", d.severity == Severity::kError ? "error" : "warning"},
-                        {"path", d.path},
-                        {"message", d.message}};
+    return ordered_json{
+        {"severity", d.severity == Severity::kError ? "error" : "warning"}, {"path", d.path}, {"message", d.message}};
   };
   j["diagnostics"] = ordered_json::array();
   for (const auto& d : r.diagnostics) j["diagnostics"].push_back(diag(d));
@@ -349,11 +379,17 @@ nlohmann::ordered_json ToJson(const Report& r, const ValidateOptions& o) {
 }
 
 int ValidateFiles(const std::vector<std::string>& files, const ValidateOptions& o, Format format, std::ostream& out) {
+  if (!o.bpf_path.empty() && files.size() != 1) throw Error("--bpf writes one program: give exactly one PROFILE");
   int exit_code = kExitOk;
   nlohmann::ordered_json all = {{"valid", true}, {"profiles", nlohmann::ordered_json::array()}};
   for (const auto& file : files) {
     Report r = ValidateFile(file, o);
     exit_code = std::max(exit_code, r.ExitCode());
+    if (!o.bpf_path.empty() && r.compiled && r.compiled->ok()) {
+      const Program& bpf = r.compiled->program;
+      WriteFileAtomically(
+          o.bpf_path, std::string_view(reinterpret_cast<const char*>(bpf.data()), bpf.size() * sizeof(sock_filter)));
+    }
     if (format == Format::kJson) {
       all["profiles"].push_back(ToJson(r, o));
     } else {

@@ -18,6 +18,7 @@ struct ValidateOptions {
   bool load = false;              ///< install the filter in a forked child
   bool allow_unconfined = false;  ///< seccomp off / allow-by-default is a warning, not an error
   bool strict = false;            ///< warnings count as errors
+  std::string bpf_path;           ///< write the compiled program here (raw struct sock_filter array, host order)
 };
 
 /// What the kernel's per-arch action cache (Linux 5.11+) makes of the filter on one arch.

@@ -21,12 +21,9 @@ sock_filter Jump(uint16_t code, uint32_t k, uint8_t jt, uint8_t jf) { return soc
 TEST_CASE("RunFilter follows loads, jumps and returns like the kernel", "[validator][bpf]") {
   // if (nr == 1 && args[0] low word == 7) ALLOW else ERRNO(5)
   const Program p = {
-      Stmt(BPF_LD | BPF_W | BPF_ABS, 0),
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),
-      Stmt(BPF_LD | BPF_W | BPF_ABS, 16),
-      Jump(BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 1),
-      Stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-      Stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 5),
+      Stmt(BPF_LD | BPF_W | BPF_ABS, 0),        Jump(BPF_JMP | BPF_JEQ | BPF_K, 1, 0, 3),
+      Stmt(BPF_LD | BPF_W | BPF_ABS, 16),       Jump(BPF_JMP | BPF_JEQ | BPF_K, 7, 0, 1),
+      Stmt(BPF_RET | BPF_K, SECCOMP_RET_ALLOW), Stmt(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | 5),
   };
   SeccompData d;
   d.nr = 1;
@@ -49,8 +46,7 @@ TEST_CASE("RunFilter rejects programs the kernel would not run", "[validator][bp
   CHECK_THROWS_AS(RunFilter({Stmt(BPF_LD | BPF_W | BPF_ABS, 0)}, d), Error);  // no return
 }
 
-TEST_CASE("the kernel action cache: what Docker's profile lets through without reading arguments",
-          "[validator][bpf]") {
+TEST_CASE("the kernel action cache: what Docker's profile lets through without reading arguments", "[validator][bpf]") {
   const profile::Profile p = testing::ParseOk(testing::Slurp(testing::Fixture("moby-default.json")));
   CompileOptions o;
   o.target.arch = SCMP_ARCH_X86_64;
