@@ -40,6 +40,7 @@ void SetupRun(CLI::App& sub, std::function<int()>& run) {
   auto a = std::make_shared<RunArgs>();
   sub.description(
       "Run a command under a profile, enforced as the container runtime would (runc adds its ENOSYS stub).\n"
+      "Usage: profilegen run --profile P [OPTIONS] -- CMD [ARGS...]\n"
       "Exits with the command's exit status (128+N if killed by signal N); 125 if profilegen fails or the\n"
       "profile is unusable, 126 if the command cannot be executed, 127 if it is not found.");
   sub.add_option("--profile", a->profile, "The Docker-format profile to enforce")->required();

@@ -133,7 +133,9 @@ Program Export(void* ctx) {
 
 unsigned LoadFlags(const profile::Profile& p, const CompileOptions& o, bool notify) {
   unsigned flags = 0;
-  if (p.flags) {
+  if (o.runtime == Runtime::kRunc && o.runc_version == RuncVersion::k1_1) {
+    // runc 1.1 loads with no flag at all (and refuses a profile that names any).
+  } else if (p.flags) {
     for (const auto& f : *p.flags) {
       if (f == "SECCOMP_FILTER_FLAG_LOG") flags |= SECCOMP_FILTER_FLAG_LOG;
       if (f == "SECCOMP_FILTER_FLAG_SPEC_ALLOW") flags |= SECCOMP_FILTER_FLAG_SPEC_ALLOW;
@@ -383,6 +385,12 @@ Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
 
   Program filter = Export(ctx.get());
   out.load_flags = LoadFlags(p, o, notify);
+  if (o.runtime == Runtime::kRunc && o.runc_version == RuncVersion::k1_1 && p.flags && !p.flags->empty()) {
+    // runc 1.1's specconv refuses any flag (seen with runc 1.1.5 here); support came with runc 1.2.
+    out.errors.push_back({Severity::kError, "flags",
+                          "runc 1.1 refuses every seccomp flag (\"seccomp flags are not yet supported by runc\"), so "
+                          "the container does not start; runc 1.2 and crun accept them"});
+  }
 
   const bool stub_wanted = o.runtime == Runtime::kRunc && !o.complain && !LetsThrough(out.default_verdict.action) &&
                            out.default_verdict.action != Action::kTrace;

@@ -1,5 +1,7 @@
 #include "validator/enforce.h"
 
+#include <linux/seccomp.h>
+
 #include "base/error.h"
 #include "base/log.h"
 #include "profile/parse.h"
@@ -35,13 +37,21 @@ int RunProfile(const RunProfileOptions& o, std::ostream& report) {
     throw Error(message, kExitInternal);
   }
   if (!o.complain && o.record_path.empty()) {
-    RunRequest request{o.command, std::move(enforced.program), enforced.load_flags};
+    // No notification listener here: without one the kernel answers SCMP_ACT_NOTIFY calls with ENOSYS,
+    // instead of blocking them on a listener fd nobody reads.
+    const unsigned flags = enforced.load_flags & ~static_cast<unsigned>(SECCOMP_FILTER_FLAG_NEW_LISTENER |
+                                                                        (1U << 5) /* WAIT_KILLABLE_RECV */);
+    RunRequest request{o.command, std::move(enforced.program), flags};
     return RunWithFilter(request);
   }
   ComplainResult result = RunComplaining(profile, o.compile, o.command);
   report << FormatDenied(result.denied, enforced.program);
   report.flush();
-  if (!o.record_path.empty()) trace::SaveTrace(result.denied, o.record_path, kExitInternal);
+  if (!o.record_path.empty()) {
+    trace::SaveTrace(result.denied, o.record_path, kExitInternal);
+    report << "profilegen: complain: wrote the denied calls to " << o.record_path
+           << " (merge it into the next generate)\n";
+  }
   return result.exit_code;
 }
 

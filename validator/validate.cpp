@@ -235,7 +235,13 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
       r.notes = r.compiled->notes;
       const sys::ArchToken native = o.compile.target.arch ? o.compile.target.arch : sys::HostArch();
       r.cache = AnalyseCache(*r.compiled, native);
-      if (o.load && r.compiled->ok()) r.load = TestLoad(r.compiled->program, r.compiled->load_flags);
+      if (o.load && r.compiled->ok()) {
+        r.load = TestLoad(r.compiled->program, r.compiled->load_flags);
+        if (r.load->accepted && native != sys::HostArch()) {
+          r.load->detail +=
+              "; the filter is for " + ArchName(native) + ", so this machine's calls hit its bad-arch action";
+        }
+      }
     }
   }
   if (o.strict) {

@@ -243,6 +243,33 @@ TEST_CASE("runc 1.2 switches to a binary tree above 32 names; 1.1 never does", "
   CHECK_FALSE(Compile(small, o).binary_tree);
 }
 
+TEST_CASE("runc 1.1 refuses any seccomp flag; runc 1.2 and crun pass them to seccomp(2)", "[validator][compile]") {
+  const profile::Profile p = ParseOk(R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "flags": ["SECCOMP_FILTER_FLAG_SPEC_ALLOW", "SECCOMP_FILTER_FLAG_LOG"],
+    "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]})");
+  Compiled v11 = Compile(p, Docker());
+  REQUIRE(v11.errors.size() == 1);
+  CHECK(v11.errors[0].path == "flags");
+  CHECK_THAT(v11.errors[0].message, Catch::Contains("seccomp flags are not yet supported by runc"));
+  CompileOptions o = Docker();
+  o.runc_version = RuncVersion::k1_2;
+  Compiled v12 = Compile(p, o);
+  CHECK(v12.ok());
+  CHECK(v12.load_flags == (SECCOMP_FILTER_FLAG_SPEC_ALLOW | SECCOMP_FILTER_FLAG_LOG));
+  Compiled crun = Compile(p, Docker(Runtime::kCrun));
+  CHECK(crun.ok());
+  CHECK(crun.load_flags == v12.load_flags);
+  // Absent flags: crun and runc 1.2 default to SPEC_ALLOW; an empty list means none.
+  const profile::Profile none = ParseOk(R"({"defaultAction": "SCMP_ACT_ERRNO",
+    "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]})");
+  CHECK(Compile(none, Docker(Runtime::kCrun)).load_flags == SECCOMP_FILTER_FLAG_SPEC_ALLOW);
+  CHECK(Compile(none, Docker()).load_flags == 0);
+  const profile::Profile empty = ParseOk(R"({"defaultAction": "SCMP_ACT_ERRNO", "flags": [],
+    "syscalls": [{"names": ["read"], "action": "SCMP_ACT_ALLOW"}]})");
+  CHECK(Compile(empty, Docker()).ok());
+  CHECK(Compile(empty, Docker(Runtime::kCrun)).load_flags == 0);
+}
+
 TEST_CASE("no stub when the default action lets calls through or traces them", "[validator][compile]") {
   for (const char* action : {"SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_TRACE"}) {
     const profile::Profile p = ParseOk(std::string(R"({"defaultAction": ")") + action + R"(",

@@ -3,8 +3,10 @@
 #include <linux/seccomp.h>
 #include <seccomp.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <catch2/catch.hpp>
+#include <cerrno>
 #include <cstdlib>
 #include <cstring>
 
@@ -107,6 +109,58 @@ TEST_CASE("[engine][root] crun 1.8.1 loads exactly the program Compile builds", 
   Compiled mine = CompileLikeBundle(profile, Runtime::kCrun);
   REQUIRE(mine.program.size() == crun->size());
   CHECK(SameBytes(mine.program.data(), crun->data(), crun->size()));
+}
+
+// The container's exit status for ARGS under `profile`, or nullopt when the engine is not available here.
+std::optional<int> EngineRun(const std::string& runtime, const std::string& profile, const std::string& args) {
+  const std::string cmd = std::string(PROFILEGEN_SOURCE_DIR) + "/tests/validator/engine_run.sh " + runtime + " '" +
+                          profile + "' -- " + args + " 2>/dev/null";
+  int status = std::system(cmd.c_str());
+  int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  if (rc == 77 && !InCi()) {
+    WARN("skipped: " << runtime << " or root is not available (this test fails under CI=true)");
+    return std::nullopt;
+  }
+  return rc;
+}
+
+// perl's syscall() with a number no kernel has: the container exits with the errno it got.
+const char* const kUnknownSyscall = "/usr/bin/perl -e 'syscall(1000); exit($!+0)'";
+
+TEST_CASE("[engine][root] the real runtimes answer a syscall above the profile's highest as Compile says",
+          "[engine][root]") {
+  if (::access("/usr/bin/perl", X_OK) != 0 && !InCi()) {
+    WARN("skipped: no perl");
+    return;
+  }
+  const std::string moby = Fixture("moby-default.json");
+  auto runc = EngineRun("runc", moby, kUnknownSyscall);
+  if (!runc) return;
+  CHECK(*runc == ENOSYS);  // runc's stub
+  auto crun = EngineRun("crun", moby, kUnknownSyscall);
+  if (crun) CHECK(*crun == EPERM);  // no stub: the default action
+  // runc 1.1.5 without listed arches: no stub either.
+  TempDir dir;
+  nlohmann::json j = nlohmann::json::parse(Slurp(moby));
+  j.erase("archMap");
+  auto noarch = EngineRun("runc", dir.Write("noarch.json", j.dump()), kUnknownSyscall);
+  if (noarch) CHECK(*noarch == EPERM);
+}
+
+TEST_CASE("[engine][root] runc 1.1.5 refuses a profile with flags, crun starts it", "[engine][root]") {
+  TempDir dir;
+  nlohmann::json j = nlohmann::json::parse(Slurp(Fixture("moby-default.json")));
+  j["flags"] = {"SECCOMP_FILTER_FLAG_SPEC_ALLOW"};
+  const std::string profile = dir.Write("flags.json", j.dump());
+  auto runc = EngineRun("runc", profile, "/bin/true");
+  if (!runc) return;
+  CHECK(*runc != 0);
+  Compiled mine = CompileLikeBundle(profile, Runtime::kRunc);
+  REQUIRE(mine.errors.size() == 1);
+  CHECK(mine.errors[0].path == "flags");
+  auto crun = EngineRun("crun", profile, "/bin/true");
+  if (crun) CHECK(*crun == 0);
+  CHECK(CompileLikeBundle(profile, Runtime::kCrun).ok());
 }
 
 }  // namespace
