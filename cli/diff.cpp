@@ -36,7 +36,8 @@ void SetupDiff(CLI::App& sub, std::function<int()>& run) {
       ->capture_default_str();
   sub.add_option("--target", o->target.engine, "Engine whose loading rules apply: docker or podman")
       ->capture_default_str();
-  sub.add_option("--arch", o->target.arch, "Host architecture to evaluate for (amd64, arm64, ...; default: this machine)");
+  sub.add_option("--arch", o->target.arch, "Host architecture to evaluate for: host (this machine), amd64, arm64, ...")
+      ->capture_default_str();
   sub.add_option("--caps", o->target.caps, "Capability bounding set: default, all, none or CAP_X,CAP_Y,...")
       ->capture_default_str();
   sub.add_option("--kernel", o->target.kernel, "Kernel version for minKernel: X.Y or host")->capture_default_str();

@@ -36,7 +36,8 @@ void SetupExport(CLI::App& sub, std::function<int()>& run) {
   sub.add_option("--name", o->name, "metadata.name of the SeccompProfile (default: from the file name)");
   sub.add_option("--target", o->target.engine, "Engine whose loading rules apply: docker or podman")
       ->capture_default_str();
-  sub.add_option("--arch", o->target.arch, "Host architecture to resolve archMap for (default: this machine)");
+  sub.add_option("--arch", o->target.arch, "Host architecture to resolve archMap for: host (this machine), amd64, arm64, ...")
+      ->capture_default_str();
   sub.add_option("--caps", o->target.caps, "Capability bounding set for includes/excludes: default, all, none or "
                                            "CAP_X,CAP_Y,...")
       ->capture_default_str();

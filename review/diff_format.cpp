@@ -182,15 +182,18 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
   }
   out += "\n";
   if (diff.Identical() || diff.SeccompChanged()) return out;
-  out += "\n";
+  std::string bullets;
   if (diff.DefaultChanged()) {
-    out += std::string(diff.DefaultWidened() ? "- :warning: " : "- ") + "Default action: `" +
-           DescribeVerdict(diff.old_default) + "` → `" + DescribeVerdict(diff.new_default) + "`\n";
+    bullets += std::string(diff.DefaultWidened() ? "- :warning: " : "- ") + "Default action: `" +
+               DescribeVerdict(diff.old_default) + "` → `" + DescribeVerdict(diff.new_default) + "`\n";
   }
   for (const auto& a : diff.arches) {
-    if (a.status != ArchStatus::kBoth) out += std::string(a.status == ArchStatus::kAdded ? "- :warning: " : "- ") +
-                                              "Architecture " + MarkdownCell(ArchChangeLine(a)) + "\n";
+    if (a.status != ArchStatus::kBoth) {
+      bullets += std::string(a.status == ArchStatus::kAdded ? "- :warning: " : "- ") + "Architecture " +
+                 MarkdownCell(ArchChangeLine(a)) + "\n";
+    }
   }
+  if (!bullets.empty()) out += "\n" + bullets;
   std::vector<Row> rows = GroupRows(diff, true);
   if (rows.empty()) return out;
   const bool fold = rows.size() > 40;

@@ -87,7 +87,7 @@ profile::Target MakeTarget(const TargetOptions& options) {
   } else {
     throw Error("--target: unknown engine \"" + options.engine + "\"; use docker or podman", kExitUsage);
   }
-  if (!options.arch.empty()) {
+  if (!options.arch.empty() && options.arch != "host") {
     auto info = sys::ArchByAnyName(options.arch);
     if (!info) {
       std::vector<std::string> names;

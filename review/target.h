@@ -9,7 +9,7 @@ namespace profilegen::review {
 
 struct TargetOptions {
   std::string engine = "docker";  ///< docker | podman
-  std::string arch;               ///< "" = this machine; amd64, arm64, ... or SCMP_ARCH_*
+  std::string arch = "host";      ///< host (this machine), amd64, arm64, ... or SCMP_ARCH_*
   std::string caps = "default";   ///< default | all | CAP_X,CAP_Y (the CAP_ prefix and case are optional)
   std::string kernel = "host";    ///< host | X.Y
 };
