@@ -21,7 +21,6 @@ ENG_WRAP=()
 ENG_PODMAN_OPTS=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768 --network none)
 
 eng_err() { echo "engines: error: $*" >&2; }
-eng_note() { echo "engines: $*" >&2; }
 
 # eng_init: creates $ENG_WORK (a fresh folder under ${TMPDIR:-/tmp}) and installs the cleanup trap.
 eng_init() {
@@ -37,11 +36,15 @@ eng_init() {
 runtime = "runc"
 cgroup_manager = "cgroupfs"
 EOF
-  # podman with crun: a wrapper runs every crun call where the hybrid cgroup v2 mount is gone (see eng_crun).
+  # crun 1.8.1 refuses hybrid cgroups (v1 controllers plus /sys/fs/cgroup/unified): this wrapper runs a crun
+  # command in a private mount namespace where the v2 mount is gone. eng_crun* and podman (below) use it.
   cat >"$ENG_WORK/crun-hybrid" <<'EOF'
 #!/bin/sh
 exec unshare -m --propagation private sh -c '
-  if mountpoint -q /sys/fs/cgroup/unified; then umount /sys/fs/cgroup/unified || exit 125; fi
+  if mountpoint -q /sys/fs/cgroup/unified && ! umount /sys/fs/cgroup/unified; then
+    echo "engines: error: cannot umount /sys/fs/cgroup/unified for crun" >&2
+    exit 125
+  fi
   exec crun "$@"' crun "$@"
 EOF
   chmod +x "$ENG_WORK/crun-hybrid"
@@ -66,7 +69,7 @@ eng_cleanup() {
   while read -r kind id; do
     case $kind in
       runc) runc --root "$ENG_WORK/state/runc" delete -f "$id" >/dev/null 2>&1 || true ;;
-      crun) crun --root "$ENG_WORK/state/crun" delete -f "$id" >/dev/null 2>&1 || true ;;
+      crun) "$ENG_WORK/crun-hybrid" --root "$ENG_WORK/state/crun" delete -f "$id" >/dev/null 2>&1 || true ;;
       podman) podman rm -f "$id" >/dev/null 2>&1 || true ;;
     esac
   done <"$ENG_WORK/.containers"
@@ -234,8 +237,7 @@ print()
 PY
 }
 
-# eng_bundle --rootfs DIR [--profile P|unconfined] [--nnp true|false] [--cwd DIR] [--caps-from-podman] BUNDLE
-#            -- ARGS...
+# eng_bundle --rootfs DIR [--profile P|unconfined] [--nnp true|false] [--cwd DIR] BUNDLE -- ARGS...
 # Makes an OCI bundle (config.json from `runc spec`) that runs ARGS in DIR read-only, with a tmpfs on /tmp,
 # terminal false, the given noNewPrivileges, and linux.seccomp from the Docker-format profile P.
 eng_bundle() {
@@ -291,17 +293,14 @@ eng_runc() {
   return "$rc"
 }
 
-# eng_crun BUNDLE: runs the bundle with crun. crun 1.8.1 refuses hybrid cgroups (v1 controllers plus
-# /sys/fs/cgroup/unified), so it runs in a private mount namespace where the v2 mount is gone.
+# eng_crun BUNDLE: runs the bundle with `crun run` (through the crun-hybrid wrapper); returns the container's
+# exit status.
 eng_crun() {
   local bundle=$1 id rc=0
   [ -f "$bundle/config.json" ] || { eng_err "no $bundle/config.json (make it with eng_bundle)"; return 2; }
   id=$(eng_new_id); eng_track crun "$id"
-  "${ENG_WRAP[@]}" unshare -m --propagation private sh -c '
-    if mountpoint -q /sys/fs/cgroup/unified; then
-      umount /sys/fs/cgroup/unified || { echo "engines: error: cannot umount /sys/fs/cgroup/unified" >&2; exit 125; }
-    fi
-    exec crun --root "$1" run --bundle "$2" "$3"' sh "$ENG_WORK/state/crun" "$bundle" "$id" </dev/null || rc=$?
+  "${ENG_WRAP[@]}" "$ENG_WORK/crun-hybrid" --root "$ENG_WORK/state/crun" run --bundle "$bundle" "$id" </dev/null ||
+    rc=$?
   return "$rc"
 }
 
@@ -312,26 +311,24 @@ eng_crun_create_start() {
   local bundle=$1 id rc=0
   [ -f "$bundle/config.json" ] || { eng_err "no $bundle/config.json (make it with eng_bundle)"; return 2; }
   id=$(eng_new_id); eng_track crun "$id"
-  "${ENG_WRAP[@]}" unshare -m --propagation private sh -c '
-    if mountpoint -q /sys/fs/cgroup/unified; then
-      umount /sys/fs/cgroup/unified || { echo "engines: error: cannot umount /sys/fs/cgroup/unified" >&2; exit 125; }
-    fi
-    crun --root "$1" create --bundle "$2" "$3" || exit $?
-    crun --root "$1" start "$3" || exit $?
+  "${ENG_WRAP[@]}" sh -c '
+    crun=$1 root=$2 bundle=$3 id=$4
+    "$crun" --root "$root" create --bundle "$bundle" "$id" || exit $?
+    "$crun" --root "$root" start "$id" || exit $?
     i=0
     while [ $i -lt 400 ]; do
-      case $(crun --root "$1" state "$3" 2>/dev/null) in *\"stopped\"*|"") break ;; esac
+      case $("$crun" --root "$root" state "$id" 2>/dev/null) in *\"stopped\"*|"") break ;; esac
       sleep 0.025; i=$((i + 1))
     done
-    [ $i -lt 400 ] || { echo "engines: error: container $3 still running after 10 s" >&2; exit 124; }
-    crun --root "$1" delete -f "$3" >/dev/null 2>&1
-    exit 0' sh "$ENG_WORK/state/crun" "$bundle" "$id" </dev/null || rc=$?
+    [ $i -lt 400 ] || { echo "engines: error: container $id still running after 10 s" >&2; exit 124; }
+    "$crun" --root "$root" delete -f "$id" >/dev/null 2>&1
+    exit 0' sh "$ENG_WORK/crun-hybrid" "$ENG_WORK/state/crun" "$bundle" "$id" </dev/null || rc=$?
   return "$rc"
 }
 
 # eng_podman --rootfs DIR [--profile P|unconfined|default] [--nnp true|false] [--runtime runc|crun]
 #            [PODMAN-OPTION...] -- ARGS...
-# podman run --rm with runc, the ulimits/network this VM needs, empty tmpfs on /run (the host's /run is on the
+# podman run --rm with runc (or crun), the ulimits/network this VM needs, empty tmpfs on /run (the host's /run is on the
 # root disk: without a tmpfs podman cannot place /run/.containerenv) and /tmp, workdir /tmp. notmpcopyup: by
 # default podman copies what the rootfs has below a tmpfs mount point into it (the host's /tmp here).
 # P is passed as is (podman reads the Docker format itself); "default" is podman's built-in profile.
@@ -361,7 +358,8 @@ eng_podman() {
   case $nnp in true) extra+=(--security-opt no-new-privileges) ;; false) ;;
     *) eng_err "eng_podman: --nnp wants true or false, got '$nnp'"; return 2 ;; esac
   id=$(eng_new_id); eng_track podman "$id"
-  CONTAINERS_CONF=$conf podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
+  CONTAINERS_CONF=$conf podman run --rm --name "$id" "${ENG_PODMAN_OPTS[@]}" \
+    --tmpfs /run:notmpcopyup --tmpfs /tmp:notmpcopyup --workdir /tmp \
     "${extra[@]}" --rootfs "$(realpath "$rootfs")" "$@" </dev/null || rc=$?
   return "$rc"
 }
