@@ -209,7 +209,6 @@ class Generator {
   void BuildArchMap() {
     std::set<sys::ArchToken> observed;
     for (const auto& [key, rec] : merged_.syscalls) observed.insert(key.first);
-    const std::vector<sys::ArchToken> host_subs = sys::SubArches(host_);
     auto is_sub_of = [](sys::ArchToken a, sys::ArchToken top) {
       auto subs = sys::SubArches(top);
       return std::find(subs.begin(), subs.end(), a) != subs.end();
