@@ -205,9 +205,9 @@ for rt in $runtimes; do
     # 1. measure
     measured=""
     write_profile "$ENG_WORK/permissive.json" SCMP_ACT_ALLOW
+    eng_bundle --rootfs "$rootfs" --profile "$ENG_WORK/permissive.json" --nnp "$nnp" "$ENG_WORK/probe" -- /bin/bare hi
     for ((p = 1; p <= probes; p++)); do
       ENG_WRAP=(strace -f -Y -qq -o "$ENG_WORK/strace.txt")
-      eng_bundle --rootfs "$rootfs" --profile "$ENG_WORK/permissive.json" --nnp "$nnp" "$ENG_WORK/probe" -- /bin/bare hi
       rc=$(eng_capture "$ENG_WORK/out" "$(runner "$rt")" "$ENG_WORK/probe")
       ENG_WRAP=()
       [ "$rc" = 0 ] || { eng_err "probe start failed (exit $rc):"; cat "$ENG_WORK/out" >&2; exit 1; }
