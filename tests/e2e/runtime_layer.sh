@@ -6,7 +6,8 @@
 # (true, false):
 #   1. measure: run the container under strace with a permissive filter; the syscalls the runtime's init
 #      task makes from the filter load up to and including execve are the measured set (union of --probes runs);
-#   2. confirm: a deny-by-default profile allowing app + measured set: --runs starts must all pass;
+#   2. confirm: a deny-by-default profile allowing app + measured set: --runs starts (a shortfall is a warning:
+#      a few straced starts can miss a call the Go runtime in runc makes only sometimes);
 #   3. check:   a deny-by-default profile allowing app + the data file's set: --runs starts must all pass.
 # Apps: `busybox echo hi` (static busybox) and `bare hi` (tests/e2e/bare.c: a libc-free static program whose
 # only syscalls after execve are writev and exit_group, so the app's own syscalls cannot hide a missing runtime
@@ -239,10 +240,14 @@ for rt in $runtimes; do
         printf '  %-8s app %-13s %d/%d starts passed (%d ms/start)\n' "$what" "$name" $((runs - failed)) "$runs" \
           $(((t1 - t0) / 1000000 / runs))
         summary["$rt nnp=$nnp $what $name"]=$((runs - failed))/$runs
-        if [ "$failed" != 0 ]; then
+        if [ "$failed" != 0 ] && [ "$what" = data ]; then
           fail=1
-          [ "$what" = data ] && eng_err "$rt noNewPrivileges=$nnp: the layer data is insufficient ($failed of $runs starts of $name failed)"
-          [ "$what" = measured ] && eng_err "$rt noNewPrivileges=$nnp: the measured set is insufficient ($failed of $runs starts of $name failed): the measurement missed a syscall"
+          eng_err "$rt noNewPrivileges=$nnp: the layer data is insufficient ($failed of $runs starts of $name failed)"
+        elif [ "$failed" != 0 ]; then
+          # Not a failure of the data under test: a few straced starts can miss the Go runtime's occasional
+          # calls (runc: futex, rt_sigreturn, tgkill). More --probes, or --minimise, tell them apart.
+          echo "  WARNING: the measured set is insufficient ($failed of $runs starts of $name failed): the" \
+               "$probes straced starts missed a syscall the runtime makes only sometimes"
         fi
       done
     done
