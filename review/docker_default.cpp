@@ -26,8 +26,16 @@ const profile::Profile& DockerDefaultProfile() {
   return parsed;
 }
 
+namespace {
+// Docker's profile as Docker reads it (minKernel honoured), for the target's arch, capabilities and kernel.
+profile::Target AsDocker(profile::Target t) {
+  t.engine = profile::Engine::kDocker;
+  return t;
+}
+}  // namespace
+
 DockerBaseline::DockerBaseline(const profile::Target& target)
-    : policy_(profile::Evaluate(DockerDefaultProfile(), target)) {}
+    : policy_(profile::Evaluate(DockerDefaultProfile(), AsDocker(target))) {}
 
 Allowance DockerBaseline::Of(sys::ArchToken arch, const std::string& name) const {
   auto a = policy_.arches.find(arch);

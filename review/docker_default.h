@@ -14,7 +14,8 @@ std::string_view DockerDefaultText();
 /// The embedded profile, parsed once.
 const profile::Profile& DockerDefaultProfile();
 
-/// Docker's default evaluated for one target.
+/// Docker's default evaluated for one target, always as Docker reads it (engine docker), with the target's arch,
+/// capabilities and kernel.
 class DockerBaseline {
  public:
   explicit DockerBaseline(const profile::Target& target);

@@ -38,3 +38,12 @@ TEST_CASE("Docker's default depends on capabilities, kernel and arch", "[review]
   old.kernel_minor = 4;
   CHECK(DockerBaseline(old).Of(amd64, "ptrace") == Allowance::kNever);
 }
+
+TEST_CASE("the baseline is Docker's reading even for a podman target", "[review][docker]") {
+  profile::Target podman_old = Amd64();
+  podman_old.engine = profile::Engine::kPodman;
+  podman_old.kernel_major = 4;
+  podman_old.kernel_minor = 4;
+  // podman would ignore minKernel 4.8 on ptrace's entry; Docker on 4.4 does not allow it.
+  CHECK(DockerBaseline(podman_old).Of(sys::ArchByNativeName("amd64")->token, "ptrace") == Allowance::kNever);
+}
