@@ -28,6 +28,10 @@ std::string NativeArchName(sys::ArchToken arch) {
   return info ? std::string(info->native) : ArchName(arch);
 }
 
+std::string Count(size_t n, const char* one, const char* many) {
+  return std::to_string(n) + " " + (n == 1 ? one : many);
+}
+
 std::string EngineName(profile::Engine e) { return e == profile::Engine::kDocker ? "docker" : "podman"; }
 
 std::string RuntimeName(const CompileOptions& o) {
@@ -168,8 +172,8 @@ void ParseCaps(const std::string& text, profile::Target& t) {
   std::string cap;
   std::vector<std::string> all(profile::AllCaps().begin(), profile::AllCaps().end());
   while (std::getline(ss, cap, ',')) {
-    if (cap.rfind("CAP_", 0) != 0) cap = "CAP_" + cap;
     std::transform(cap.begin(), cap.end(), cap.begin(), [](unsigned char c) { return std::toupper(c); });
+    if (cap.rfind("CAP_", 0) != 0) cap = "CAP_" + cap;
     if (!profile::AllCaps().count(cap)) {
       std::string msg = "--caps: unknown capability \"" + cap + "\"";
       if (auto s = sys::Suggest(cap, all)) msg += " (did you mean " + *s + "?)";
@@ -284,9 +288,10 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
   s += "  arches:";
   for (auto a : c.arches) s += " " + ArchName(a);
   s += "\n";
-  s += "  rules: " + std::to_string(c.entries_applied) + " entries apply (" + std::to_string(c.entries_skipped) +
-       " left out by includes/excludes), " + std::to_string(c.names) + " names -> " + std::to_string(c.rules_added) +
-       " libseccomp rules; skipped: " + std::to_string(c.skipped_default) + " equal to the default action, " +
+  s += "  rules: " + Count(c.entries_applied, "entry applies", "entries apply") + " (" +
+       std::to_string(c.entries_skipped) + " left out by includes/excludes), " + Count(c.names, "name", "names") +
+       " -> " + Count(c.rules_added, "libseccomp rule", "libseccomp rules") +
+       "; skipped: " + std::to_string(c.skipped_default) + " equal to the default action, " +
        std::to_string(c.skipped_unknown) + " unknown to libseccomp\n";
   s += "  bpf: " + std::to_string(c.program.size()) + " instructions";
   if (c.stub_instructions > 0) {
@@ -315,7 +320,7 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
       s += std::to_string(st.constant_allow) + " of " + std::to_string(st.syscalls) +
            " syscalls allowed, none cached (the kernel caches only the native and compat arches)";
     }
-    s += ", " + std::to_string(st.argument_dependent) + " depend on arguments\n";
+    s += ", " + Count(st.argument_dependent, "depends", "depend") + " on arguments\n";
   }
   if (r.load) {
     s += std::string("  load: ") + (r.load->accepted ? "accepted by the kernel" : "REFUSED by the kernel") + " (" +
