@@ -134,7 +134,8 @@ std::string ToSeccompProfileYaml(const Profile& p, const std::string& name, cons
   std::string y;
   if (!header.empty()) {
     std::string h;
-    for (char c : header) h += (c == '\n' || c == '\r') ? ' ' : c;
+    // A comment must stay one line of valid text: anything but printable ASCII becomes '?'.
+    for (char c : header) h += (c >= 0x20 && c < 0x7f) ? c : '?';
     y += "# " + h + "\n";
   }
   y += "apiVersion: security-profiles-operator.x-k8s.io/v1beta1\n";

@@ -437,3 +437,18 @@ TEST_CASE("text output: one line per change, grouped over arches; colour only wh
   CHECK(text.find('\033') == std::string::npos);
   CHECK(FormatDiffText(d, {"a.json", "b.json"}, true).find("\033[31m") != std::string::npos);
 }
+
+TEST_CASE("markdown: long tables fold into <details>", "[review][diff][format]") {
+  std::string names;
+  const auto& all = sys::NamesOn(sys::ArchByNativeName("amd64")->token);
+  for (size_t i = 0; i < 45; ++i) names += ", \"" + all[i * 5] + "\"";
+  DiffResult d = DiffTexts(kBase, Edit("\"exit_group\"", "\"exit_group\"" + names));
+  const std::string md = FormatDiffMarkdown(d, {"a", "b"});
+  INFO(md);
+  const size_t rows = static_cast<size_t>(std::count(md.begin(), md.end(), '\n'));
+  CHECK(rows > 45);
+  CHECK(md.find("\n<details><summary>") != std::string::npos);
+  CHECK(md.find(" changes</summary>\n\n| | syscall |") != std::string::npos);
+  CHECK(md.size() > 100);
+  CHECK(md.substr(md.size() - 14) == "|\n\n</details>\n");
+}
