@@ -1,3 +1,5 @@
+#include "review/audit.h"
+
 #include <memory>
 #include <string>
 
@@ -6,7 +8,6 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "profile/parse.h"
-#include "review/audit.h"
 #include "review/target.h"
 
 namespace profilegen::cli {

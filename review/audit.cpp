@@ -90,7 +90,8 @@ void CheckGuards(sys::ArchToken arch, const std::string& name, const SyscallPoli
     if (ClonePermitsNamespaces(arch, p, def)) {
       guards.Add(arch, name, false,
                  "no namespace-flag guard: clone can create namespaces (CLONE_NEW* in arg" +
-                     std::to_string(CloneFlagsArg(arch)) + "); Docker allows it only with mask 0x7e020000 == 0 "
+                     std::to_string(CloneFlagsArg(arch)) +
+                     "); Docker allows it only with mask 0x7e020000 == 0 "
                      "unless CAP_SYS_ADMIN");
     } else {
       guards.Add(arch, name, true, "namespace flags ruled out: " + ConditionsOf(p, def));

@@ -33,7 +33,7 @@ struct GuardFinding {
 
 struct ArchAudit {
   sys::ArchToken arch = 0;
-  bool native = true;  ///< the target's own arch; false: a compat ABI (x86 or x32 on amd64, arm on arm64)
+  bool native = true;        ///< the target's own arch; false: a compat ABI (x86 or x32 on amd64, arm on arm64)
   size_t allowed = 0;        ///< syscalls that get through unconditionally
   size_t conditional = 0;    ///< syscalls allowed only under argument conditions
   size_t cacheable = 0;      ///< syscalls the kernel's action cache can answer without running the filter
@@ -45,12 +45,12 @@ struct AuditReport {
   profile::Target target;
   bool seccomp_off = false;
   profile::Verdict default_verdict;
-  std::vector<ArchAudit> arches;              ///< native first
-  std::vector<AuditFinding> risky;            ///< by category, then name
-  std::vector<AuditFinding> beyond_docker;    ///< allowed wider than Docker's default allows
-  std::vector<GuardFinding> guards;           ///< clone, clone3, personality, ... and every conditional ALLOW
-  std::vector<AuditFinding> enosys_probes;    ///< ERRNO(ENOSYS) rules
-  std::vector<std::string> notes;             ///< loader notes from the evaluation (skipped names, ...)
+  std::vector<ArchAudit> arches;            ///< native first
+  std::vector<AuditFinding> risky;          ///< by category, then name
+  std::vector<AuditFinding> beyond_docker;  ///< allowed wider than Docker's default allows
+  std::vector<GuardFinding> guards;         ///< clone, clone3, personality, ... and every conditional ALLOW
+  std::vector<AuditFinding> enosys_probes;  ///< ERRNO(ENOSYS) rules
+  std::vector<std::string> notes;           ///< loader notes from the evaluation (skipped names, ...)
 };
 
 AuditReport Audit(const profile::Profile& profile, const profile::Target& target);

@@ -15,7 +15,9 @@ std::string ArchList(const std::vector<sys::ArchToken>& arches) {
   return s;
 }
 
-std::string Pad(const std::string& s, size_t width) { return s.size() >= width ? s : s + std::string(width - s.size(), ' '); }
+std::string Pad(const std::string& s, size_t width) {
+  return s.size() >= width ? s : s + std::string(width - s.size(), ' ');
+}
 
 std::string ArchLine(const ArchAudit& a) {
   return std::to_string(a.allowed) + " allowed, " + std::to_string(a.conditional) + " conditional, " +
@@ -80,8 +82,8 @@ std::string FormatAuditText(const AuditReport& r, const std::string& file, bool 
   width = 0;
   for (const auto& f : r.beyond_docker) width = std::max(width, f.name.size());
   for (const auto& f : r.beyond_docker) {
-    out += "    " + Pad(f.name, width) + "  here: " + f.treatment + "; Docker: " + std::string(AllowanceName(f.docker)) +
-           " [" + ArchList(f.arches) + "]\n";
+    out += "    " + Pad(f.name, width) + "  here: " + f.treatment +
+           "; Docker: " + std::string(AllowanceName(f.docker)) + " [" + ArchList(f.arches) + "]\n";
   }
 
   out += "\n" + c.bold() + "argument guards (" + std::to_string(r.guards.size()) + ")" + c.reset() + "\n";
@@ -113,7 +115,9 @@ std::string FormatAuditMarkdown(const AuditReport& r, const std::string& file) {
            " |\n";
   }
   if (!r.risky.empty()) {
-    out += "\n**Risky syscalls**\n\n| category | syscall | here | Docker default | arches | why |\n|---|---|---|---|---|---|\n";
+    out +=
+        "\n**Risky syscalls**\n\n| category | syscall | here | Docker default | arches | why "
+        "|\n|---|---|---|---|---|---|\n";
     for (const auto& f : r.risky) {
       out += "| " + std::string(CategoryName(f.risk->category)) + " | `" + f.name + "` | " +
              std::string(AllowanceName(f.allowance)) + " | " + std::string(AllowanceName(f.docker)) + " | " +
@@ -182,9 +186,12 @@ ordered_json AuditToJson(const AuditReport& r, const std::string& file) {
 
 std::string FormatAudit(const AuditReport& report, const std::string& file, OutputFormat format, bool colour) {
   switch (format) {
-    case OutputFormat::kText: return FormatAuditText(report, file, colour);
-    case OutputFormat::kMarkdown: return FormatAuditMarkdown(report, file);
-    case OutputFormat::kJson: return DumpCanonical(AuditToJson(report, file));
+    case OutputFormat::kText:
+      return FormatAuditText(report, file, colour);
+    case OutputFormat::kMarkdown:
+      return FormatAuditMarkdown(report, file);
+    case OutputFormat::kJson:
+      return DumpCanonical(AuditToJson(report, file));
   }
   return {};
 }

@@ -16,27 +16,36 @@ using profile::Verdict;
 
 std::string_view ChangeKindName(ChangeKind k) {
   switch (k) {
-    case ChangeKind::kAdded: return "added";
-    case ChangeKind::kRemoved: return "removed";
-    case ChangeKind::kChanged: return "changed";
+    case ChangeKind::kAdded:
+      return "added";
+    case ChangeKind::kRemoved:
+      return "removed";
+    case ChangeKind::kChanged:
+      return "changed";
   }
   return "changed";
 }
 
 std::string_view DirectionName(Direction d) {
   switch (d) {
-    case Direction::kWidened: return "widened";
-    case Direction::kNarrowed: return "narrowed";
-    case Direction::kOther: return "changed";
+    case Direction::kWidened:
+      return "widened";
+    case Direction::kNarrowed:
+      return "narrowed";
+    case Direction::kOther:
+      return "changed";
   }
   return "changed";
 }
 
 std::string_view ArchStatusName(ArchStatus s) {
   switch (s) {
-    case ArchStatus::kBoth: return "both";
-    case ArchStatus::kAdded: return "added";
-    case ArchStatus::kRemoved: return "removed";
+    case ArchStatus::kBoth:
+      return "both";
+    case ArchStatus::kAdded:
+      return "added";
+    case ArchStatus::kRemoved:
+      return "removed";
   }
   return "both";
 }
@@ -168,8 +177,7 @@ std::optional<SyscallChange> Compare(sys::ArchToken arch, const std::string& nam
   }
   // A change that may let more through carries the risk of what it lets through. A narrowing does not,
   // and neither does a change that leaves a syscall exactly as risky as it already was without widening it.
-  if (c.direction == Direction::kWidened ||
-      (c.direction == Direction::kOther && !RiskOf(arch, name, before))) {
+  if (c.direction == Direction::kWidened || (c.direction == Direction::kOther && !RiskOf(arch, name, before))) {
     c.risk = RiskOf(arch, name, after);
   }
   c.docker = DockerAllowance(docker, arch, name);
@@ -240,10 +248,14 @@ FailOn ParseFailOn(const std::string& s) {
 
 std::string_view FailOnName(FailOn f) {
   switch (f) {
-    case FailOn::kNever: return "never";
-    case FailOn::kAdded: return "added";
-    case FailOn::kRisky: return "risky";
-    case FailOn::kAny: return "any";
+    case FailOn::kNever:
+      return "never";
+    case FailOn::kAdded:
+      return "added";
+    case FailOn::kRisky:
+      return "risky";
+    case FailOn::kAny:
+      return "any";
   }
   return "never";
 }
@@ -252,10 +264,14 @@ bool GateFails(const DiffResult& diff, FailOn fail_on) {
   const DiffCounts c = diff.Counts();
   const bool everything_opened = diff.SeccompSwitchedOff() || diff.DefaultWidened();
   switch (fail_on) {
-    case FailOn::kNever: return false;
-    case FailOn::kAny: return !diff.Identical();
-    case FailOn::kAdded: return everything_opened || c.added > 0;
-    case FailOn::kRisky: return everything_opened || c.risky > 0;
+    case FailOn::kNever:
+      return false;
+    case FailOn::kAny:
+      return !diff.Identical();
+    case FailOn::kAdded:
+      return everything_opened || c.added > 0;
+    case FailOn::kRisky:
+      return everything_opened || c.risky > 0;
   }
   return false;
 }

@@ -40,7 +40,7 @@ struct SyscallChange {
   /// unconditional, an ALLOW rule added); narrowed: the reverse; other: neither can be shown.
   Direction direction = Direction::kOther;
   Treatment before, after;
-  std::optional<RiskInfo> risk;  ///< set on changes that may let more through and hit the catalogue
+  std::optional<RiskInfo> risk;          ///< set on changes that may let more through and hit the catalogue
   Allowance docker = Allowance::kNever;  ///< Docker's default profile, same target and arch
 };
 

@@ -99,7 +99,8 @@ std::string SummaryLine(const DiffResult& diff) {
   std::string s = std::to_string(c.added) + " added";
   if (c.risky) s += " (" + std::to_string(c.risky) + " risky)";
   s += ", " + std::to_string(c.removed) + " removed, " + std::to_string(c.changed) + " changed";
-  if (c.arches_added) s += ", " + std::to_string(c.arches_added) + " arch" + (c.arches_added > 1 ? "es" : "") + " added";
+  if (c.arches_added)
+    s += ", " + std::to_string(c.arches_added) + " arch" + (c.arches_added > 1 ? "es" : "") + " added";
   if (c.arches_removed)
     s += ", " + std::to_string(c.arches_removed) + " arch" + (c.arches_removed > 1 ? "es" : "") + " removed";
   if (diff.DefaultChanged()) s += diff.DefaultWidened() ? ", default action now ALLOWS" : ", default action changed";
@@ -155,8 +156,8 @@ std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, boo
       if (r.risk || r.kind == ChangeKind::kAdded || r.direction == Direction::kWidened) {
         std::string note = std::string(width + 4, ' ');
         if (r.risk) {
-          note += c.red() + "risk: " + std::string(CategoryName(r.risk->category)) + ": " + std::string(r.risk->reason) +
-                  c.reset() + "; ";
+          note += c.red() + "risk: " + std::string(CategoryName(r.risk->category)) + ": " +
+                  std::string(r.risk->reason) + c.reset() + "; ";
         }
         note += "Docker default: " + std::string(AllowanceName(r.docker)) + "\n";
         out += note;
@@ -165,8 +166,9 @@ std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, boo
   }
   std::string summary = SummaryLine(diff);
   if (labels.fail_on != FailOn::kNever) {
-    summary += GateFails(diff, labels.fail_on) ? "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": FAILED"
-                                               : "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": passed";
+    summary += GateFails(diff, labels.fail_on)
+                   ? "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": FAILED"
+                   : "; gate --fail-on " + std::string(FailOnName(labels.fail_on)) + ": passed";
   }
   out += c.bold() + summary + c.reset() + "\n";
   return out;
@@ -177,8 +179,9 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
   out += "`" + MarkdownCell(labels.old_name) + "` → `" + MarkdownCell(labels.new_name) + "`, effective policy for " +
          DescribeTarget(diff.target) + ".";
   if (labels.fail_on != FailOn::kNever) {
-    out += GateFails(diff, labels.fail_on) ? " **Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: failed.**"
-                                           : " Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: passed.";
+    out += GateFails(diff, labels.fail_on)
+               ? " **Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: failed.**"
+               : " Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: passed.";
   }
   out += "\n";
   if (diff.Identical() || diff.SeccompChanged()) return out;
@@ -205,9 +208,9 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
     std::string what = r.kind == ChangeKind::kAdded     ? "added"
                        : r.kind == ChangeKind::kRemoved ? "removed"
                                                         : std::string(DirectionName(r.direction));
-    std::string risk = r.risk ? ":warning: **" + std::string(CategoryName(r.risk->category)) + "**: " +
-                                    MarkdownCell(r.risk->reason)
-                              : "";
+    std::string risk =
+        r.risk ? ":warning: **" + std::string(CategoryName(r.risk->category)) + "**: " + MarkdownCell(r.risk->reason)
+               : "";
     out += "| " + what + " | `" + r.name + "` | " + ArchList(r.arches) + " | `" + MarkdownCell(r.before) + "` | `" +
            MarkdownCell(r.after) + "` | " + risk + " | " + std::string(AllowanceName(r.docker)) + " |\n";
   }
@@ -254,7 +257,8 @@ ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
       js["old"] = TreatmentToJson(s.before);
       js["new"] = TreatmentToJson(s.after);
       if (s.risk) {
-        js["risk"] = {{"category", std::string(CategoryName(s.risk->category))}, {"reason", std::string(s.risk->reason)}};
+        js["risk"] = {{"category", std::string(CategoryName(s.risk->category))},
+                      {"reason", std::string(s.risk->reason)}};
       } else {
         js["risk"] = nullptr;
       }
@@ -271,9 +275,12 @@ ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
 
 std::string FormatDiff(const DiffResult& diff, const DiffLabels& labels, OutputFormat format, bool colour) {
   switch (format) {
-    case OutputFormat::kText: return FormatDiffText(diff, labels, colour);
-    case OutputFormat::kMarkdown: return FormatDiffMarkdown(diff, labels);
-    case OutputFormat::kJson: return DumpCanonical(DiffToJson(diff, labels));
+    case OutputFormat::kText:
+      return FormatDiffText(diff, labels, colour);
+    case OutputFormat::kMarkdown:
+      return FormatDiffMarkdown(diff, labels);
+    case OutputFormat::kJson:
+      return DumpCanonical(DiffToJson(diff, labels));
   }
   return {};
 }

@@ -38,9 +38,10 @@ uint64_t PodmanErrno(const std::string& text, const std::string& where) {
 
 Profile ResolveForEngine(const Profile& in, const profile::Target& target) {
   if (!in.default_action) {
-    throw Error("the profile switches seccomp off (no defaultAction): the engines would run the container "
-                "unconfined, so there is no seccomp object to export",
-                kExitUsage);
+    throw Error(
+        "the profile switches seccomp off (no defaultAction): the engines would run the container "
+        "unconfined, so there is no seccomp object to export",
+        kExitUsage);
   }
   const bool podman = target.engine == profile::Engine::kPodman;
   Profile out;
@@ -58,7 +59,8 @@ Profile ResolveForEngine(const Profile& in, const profile::Target& target) {
     r.names = rule.names;
     r.action = rule.action;
     r.errno_ret = rule.errno_ret;
-    if (podman && rule.podman_errno) r.errno_ret = PodmanErrno(*rule.podman_errno, "syscalls[" + std::to_string(i) + "].errno");
+    if (podman && rule.podman_errno)
+      r.errno_ret = PodmanErrno(*rule.podman_errno, "syscalls[" + std::to_string(i) + "].errno");
     r.args = rule.args;
     out.syscalls.push_back(std::move(r));
   }
@@ -82,7 +84,9 @@ ordered_json ToOciSeccomp(const Profile& p) {
     if (!r.args.empty()) {
       ordered_json args = ordered_json::array();
       for (const auto& a : r.args) {
-        args.push_back({{"index", a.index}, {"value", a.value}, {"valueTwo", a.value_two},
+        args.push_back({{"index", a.index},
+                        {"value", a.value},
+                        {"valueTwo", a.value_two},
                         {"op", std::string(profile::OpName(a.op))}});
       }
       s["args"] = std::move(args);
@@ -112,11 +116,21 @@ std::string YamlString(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -183,13 +197,14 @@ std::vector<std::string> KubernetesWarnings(const Profile& p) {
                 " explicitly)");
   }
   static const char* const kCrdArches[] = {
-      "SCMP_ARCH_NATIVE",   "SCMP_ARCH_X86",     "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",         "SCMP_ARCH_ARM",
-      "SCMP_ARCH_AARCH64",  "SCMP_ARCH_MIPS",    "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",   "SCMP_ARCH_MIPSEL",
-      "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC", "SCMP_ARCH_PPC64",        "SCMP_ARCH_PPC64LE",
-      "SCMP_ARCH_S390",     "SCMP_ARCH_S390X",   "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",    "SCMP_ARCH_RISCV64"};
+      "SCMP_ARCH_NATIVE",   "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",
+      "SCMP_ARCH_AARCH64",  "SCMP_ARCH_MIPS",        "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32", "SCMP_ARCH_MIPSEL",
+      "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_PPC",    "SCMP_ARCH_PPC64",     "SCMP_ARCH_PPC64LE",
+      "SCMP_ARCH_S390",     "SCMP_ARCH_S390X",       "SCMP_ARCH_PARISC", "SCMP_ARCH_PARISC64",  "SCMP_ARCH_RISCV64"};
   for (const auto& a : p.architectures) {
     if (std::find(std::begin(kCrdArches), std::end(kCrdArches), a) == std::end(kCrdArches)) {
-      w.push_back("architecture " + a + " is not in the SeccompProfile CRD's enumeration: the API server will reject it");
+      w.push_back("architecture " + a +
+                  " is not in the SeccompProfile CRD's enumeration: the API server will reject it");
     }
   }
   return w;
@@ -219,12 +234,15 @@ void CheckResourceName(const std::string& name) {
   for (size_t i = 0; ok && i < name.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(name[i]);
     bool alnum = std::islower(c) || std::isdigit(c);
-    if (i == 0 || i + 1 == name.size()) ok = alnum;
-    else ok = alnum || c == '-' || c == '.';
+    if (i == 0 || i + 1 == name.size())
+      ok = alnum;
+    else
+      ok = alnum || c == '-' || c == '.';
   }
   if (!ok) {
-    throw Error("--name: \"" + name + "\" is not a valid Kubernetes name (lower-case letters, digits, '-' and '.', "
-                "starting and ending with a letter or digit, at most 253 characters)",
+    throw Error("--name: \"" + name +
+                    "\" is not a valid Kubernetes name (lower-case letters, digits, '-' and '.', "
+                    "starting and ending with a letter or digit, at most 253 characters)",
                 kExitUsage);
   }
 }

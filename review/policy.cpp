@@ -15,9 +15,12 @@ using profile::Verdict;
 
 std::string_view AllowanceName(Allowance a) {
   switch (a) {
-    case Allowance::kNever: return "denied";
-    case Allowance::kConditional: return "conditional";
-    case Allowance::kAlways: return "allowed";
+    case Allowance::kNever:
+      return "denied";
+    case Allowance::kConditional:
+      return "conditional";
+    case Allowance::kAlways:
+      return "allowed";
   }
   return "denied";
 }
@@ -90,12 +93,18 @@ std::string DescribeVerdict(const Verdict& v) {
 std::string DescribeCondition(const ArgCondition& c) {
   std::string arg = "arg" + std::to_string(c.index);
   switch (c.op) {
-    case Op::kNe: return arg + " != " + Number(c.value);
-    case Op::kLt: return arg + " < " + Number(c.value);
-    case Op::kLe: return arg + " <= " + Number(c.value);
-    case Op::kEq: return arg + " == " + Number(c.value);
-    case Op::kGe: return arg + " >= " + Number(c.value);
-    case Op::kGt: return arg + " > " + Number(c.value);
+    case Op::kNe:
+      return arg + " != " + Number(c.value);
+    case Op::kLt:
+      return arg + " < " + Number(c.value);
+    case Op::kLe:
+      return arg + " <= " + Number(c.value);
+    case Op::kEq:
+      return arg + " == " + Number(c.value);
+    case Op::kGe:
+      return arg + " >= " + Number(c.value);
+    case Op::kGt:
+      return arg + " > " + Number(c.value);
     case Op::kMaskedEq: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(c.value));
@@ -135,13 +144,18 @@ namespace {
 bool ConditionAdmitsBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit) {
   if (c.index != flags_arg) return true;
   switch (c.op) {
-    case Op::kEq: return (c.value & bit) != 0;
-    case Op::kMaskedEq: return (c.value & bit) == 0 || (c.value_two & bit) != 0;
-    case Op::kLt: return bit < c.value;
-    case Op::kLe: return bit <= c.value;
+    case Op::kEq:
+      return (c.value & bit) != 0;
+    case Op::kMaskedEq:
+      return (c.value & bit) == 0 || (c.value_two & bit) != 0;
+    case Op::kLt:
+      return bit < c.value;
+    case Op::kLe:
+      return bit <= c.value;
     case Op::kNe:
     case Op::kGe:
-    case Op::kGt: return true;
+    case Op::kGt:
+      return true;
   }
   return true;
 }
@@ -150,10 +164,14 @@ bool ConditionAdmitsBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit)
 bool ConditionCoversBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit) {
   if (c.index != flags_arg) return false;
   switch (c.op) {
-    case Op::kMaskedEq: return (c.value & ~bit) == 0 && (c.value_two & c.value) == (c.value & bit);
-    case Op::kGe: return c.value <= bit;
-    case Op::kNe: return c.value == 0;
-    default: return false;
+    case Op::kMaskedEq:
+      return (c.value & ~bit) == 0 && (c.value_two & c.value) == (c.value & bit);
+    case Op::kGe:
+      return c.value <= bit;
+    case Op::kNe:
+      return c.value == 0;
+    default:
+      return false;
   }
 }
 

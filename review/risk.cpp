@@ -6,10 +6,14 @@ namespace profilegen::review {
 
 std::string_view CategoryName(RiskCategory c) {
   switch (c) {
-    case RiskCategory::kEscape: return "escape";
-    case RiskCategory::kKernelAttackSurface: return "kernel-attack-surface";
-    case RiskCategory::kHostState: return "host-state";
-    case RiskCategory::kInformationLeak: return "information-leak";
+    case RiskCategory::kEscape:
+      return "escape";
+    case RiskCategory::kKernelAttackSurface:
+      return "kernel-attack-surface";
+    case RiskCategory::kHostState:
+      return "host-state";
+    case RiskCategory::kInformationLeak:
+      return "information-leak";
   }
   return "escape";
 }
@@ -36,7 +40,8 @@ const std::vector<RiskInfo> kCatalogue = {
     {"fspick", C::kEscape, "new mount API: reopens an existing mount for reconfiguration (remount)"},
     {"mount_setattr", C::kEscape, "changes attributes of existing mounts, such as read-only or idmapping"},
     // Other processes.
-    {"ptrace", C::kEscape, "reads and writes other processes' memory and registers; before 4.8 it also bypassed seccomp"},
+    {"ptrace", C::kEscape,
+     "reads and writes other processes' memory and registers; before 4.8 it also bypassed seccomp"},
     {"process_vm_writev", C::kEscape, "writes directly into another process's memory"},
     {"pidfd_getfd", C::kEscape, "copies an open file descriptor out of another process"},
     {"process_madvise", C::kHostState, "applies memory advice to another process's address space"},
@@ -58,16 +63,24 @@ const std::vector<RiskInfo> kCatalogue = {
     {"ioperm", C::kEscape, "grants direct access to hardware I/O ports"},
     {"open_by_handle_at", C::kEscape, "opens files by handle regardless of mount namespace: the 'shocker' escape"},
     // Large or fragile kernel interfaces.
-    {"bpf", C::kKernelAttackSurface, "loads programs into the kernel: a large verifier surface with a history of exploits"},
-    {"perf_event_open", C::kKernelAttackSurface, "large performance-monitoring interface; frequent kernel bugs and side channels"},
-    {"userfaultfd", C::kKernelAttackSurface, "lets a process stall kernel accesses to its memory, widening race windows for exploits"},
-    {"io_uring_setup", C::kKernelAttackSurface, "io_uring: operations it submits bypass seccomp, and a frequent source of kernel exploits"},
-    {"io_uring_enter", C::kKernelAttackSurface, "io_uring: operations it submits bypass seccomp, and a frequent source of kernel exploits"},
-    {"io_uring_register", C::kKernelAttackSurface, "io_uring: registers files and buffers with a ring whose operations bypass seccomp"},
+    {"bpf", C::kKernelAttackSurface,
+     "loads programs into the kernel: a large verifier surface with a history of exploits"},
+    {"perf_event_open", C::kKernelAttackSurface,
+     "large performance-monitoring interface; frequent kernel bugs and side channels"},
+    {"userfaultfd", C::kKernelAttackSurface,
+     "lets a process stall kernel accesses to its memory, widening race windows for exploits"},
+    {"io_uring_setup", C::kKernelAttackSurface,
+     "io_uring: operations it submits bypass seccomp, and a frequent source of kernel exploits"},
+    {"io_uring_enter", C::kKernelAttackSurface,
+     "io_uring: operations it submits bypass seccomp, and a frequent source of kernel exploits"},
+    {"io_uring_register", C::kKernelAttackSurface,
+     "io_uring: registers files and buffers with a ring whose operations bypass seccomp"},
     {"keyctl", C::kKernelAttackSurface, "the kernel keyring is not namespaced and its code has a history of bugs"},
     {"add_key", C::kKernelAttackSurface, "adds keys to the kernel keyring, which is not namespaced"},
-    {"request_key", C::kKernelAttackSurface, "requests keys from the kernel keyring, which can call out to host helpers"},
-    {"personality", C::kKernelAttackSurface, "selects execution domains such as READ_IMPLIES_EXEC that weaken memory protections"},
+    {"request_key", C::kKernelAttackSurface,
+     "requests keys from the kernel keyring, which can call out to host helpers"},
+    {"personality", C::kKernelAttackSurface,
+     "selects execution domains such as READ_IMPLIES_EXEC that weaken memory protections"},
     {"uselib", C::kKernelAttackSurface, "obsolete a.out library loader, rarely exercised kernel code"},
     {"vm86", C::kKernelAttackSurface, "virtual-8086 mode: old, rarely exercised kernel code"},
     {"vm86old", C::kKernelAttackSurface, "virtual-8086 mode: old, rarely exercised kernel code"},
@@ -95,8 +108,10 @@ const std::vector<RiskInfo> kCatalogue = {
     {"migrate_pages", C::kHostState, "moves another process's pages between NUMA nodes"},
     {"move_pages", C::kHostState, "moves pages between NUMA nodes, also another process's"},
     // Reading what belongs to others.
-    {"syslog", C::kInformationLeak, "reads the kernel log: kernel addresses and events from the host and other containers"},
-    {"lookup_dcookie", C::kInformationLeak, "turns kernel directory-entry cookies into paths, outside the mount namespace"},
+    {"syslog", C::kInformationLeak,
+     "reads the kernel log: kernel addresses and events from the host and other containers"},
+    {"lookup_dcookie", C::kInformationLeak,
+     "turns kernel directory-entry cookies into paths, outside the mount namespace"},
     {"name_to_handle_at", C::kInformationLeak, "produces file handles, the input of the open_by_handle_at escape"},
     {"fanotify_init", C::kInformationLeak, "watches file access on whole filesystems, including the host's"},
     {"get_kernel_syms", C::kInformationLeak, "obsolete call listing kernel symbols"},

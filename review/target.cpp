@@ -47,9 +47,7 @@ std::set<std::string> ParseCaps(const std::string& text) {
 
 }  // namespace
 
-std::string EngineName(profile::Engine engine) {
-  return engine == profile::Engine::kPodman ? "podman" : "docker";
-}
+std::string EngineName(profile::Engine engine) { return engine == profile::Engine::kPodman ? "podman" : "docker"; }
 
 std::string ArchNative(sys::ArchToken arch) {
   if (auto info = sys::ArchByToken(arch)) return std::string(info->native);

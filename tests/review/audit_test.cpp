@@ -1,9 +1,10 @@
 // audit: risky syscalls, beyond Docker, guards, arches, ENOSYS probes, cacheable counts.
+#include "review/audit.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
-#include "review/audit.h"
 
 using namespace profilegen;
 using namespace profilegen::review;
@@ -117,7 +118,8 @@ TEST_CASE("audit output formats", "[review][audit][format]") {
   const AuditReport r = Audit(Parse(text), Amd64());
   const std::string t = FormatAuditText(r, "p.json", false);
   INFO(t);
-  CHECK(t.rfind("profilegen audit p.json (docker, amd64, default caps, kernel 6.1)\ndefault action: ERRNO(EPERM)\n", 0) == 0);
+  CHECK(t.rfind("profilegen audit p.json (docker, amd64, default caps, kernel 6.1)\ndefault action: ERRNO(EPERM)\n",
+                0) == 0);
   CHECK(t.find("  escape\n    unshare  allowed     Docker: denied      [amd64]\n") != std::string::npos);
   CHECK(t.find("ENOSYS probes (1)\n    clone3 [amd64]: ERRNO(ENOSYS)\n") != std::string::npos);
   CHECK(t.find("\n1 risky, 1 beyond Docker's default, 0 missing guards, 1 arch\n") != std::string::npos);
@@ -134,7 +136,8 @@ TEST_CASE("audit output formats", "[review][audit][format]") {
   CHECK(j["seccomp"] == "on");
   CHECK(j["default_action"] == nlohmann::json::parse(R"({"action": "SCMP_ACT_ERRNO", "errnoRet": 1})"));
   CHECK(j["arches"][0] == nlohmann::json::parse(R"({"arch": "SCMP_ARCH_X86_64", "native": true, "allowed": 2,
-      "conditional": 0, "cacheable": 2, "known": )" + std::to_string(r.arches[0].names_on_arch) + R"(, "note": ""})"));
+      "conditional": 0, "cacheable": 2, "known": )" +
+                                                std::to_string(r.arches[0].names_on_arch) + R"(, "note": ""})"));
   CHECK(j["risky"][0]["name"] == "unshare");
   CHECK(j["risky"][0]["arches"] == nlohmann::json::parse(R"(["SCMP_ARCH_X86_64"])"));
   CHECK(j["risky"][0]["risk"]["category"] == "escape");

@@ -42,10 +42,11 @@ TEST_CASE("local-ci.sh: record, generate, validate, diff and gate", "[review][ci
   CHECK(same.exit_code == 0);
   CHECK(same.out.find("unit: ok") != std::string::npos);
   CHECK(same.out.find("integration: ok") != std::string::npos);
-  CHECK(review_test::Slurp(d.path() + "/w1/comment.md").rfind("### Seccomp profile diff: no effective difference", 0) == 0);
+  CHECK(review_test::Slurp(d.path() + "/w1/comment.md").rfind("### Seccomp profile diff: no effective difference", 0) ==
+        0);
 
-  const auto risky = LocalCi("--risky-change --committed " + ShellQuote(committed) + " --work " +
-                             ShellQuote(d.path() + "/w2"));
+  const auto risky =
+      LocalCi("--risky-change --committed " + ShellQuote(committed) + " --work " + ShellQuote(d.path() + "/w2"));
   INFO(risky.out + risky.err);
   CHECK(risky.exit_code == 1);
   const std::string comment = review_test::Slurp(d.path() + "/w2/comment.md");

@@ -47,15 +47,15 @@ TEST_CASE("diff gate: exit codes for each --fail-on", "[review][cli]") {
     int exit_code;
   };
   const std::vector<Case> cases = {
-      {f.base, f.same, "any", 0},        {f.base, f.same, "added", 0},      {f.base, f.same, "risky", 0},
-      {f.base, f.harmless, "", 0},       {f.base, f.harmless, "any", 1},    {f.base, f.harmless, "added", 1},
-      {f.base, f.harmless, "risky", 0},  {f.base, f.risky, "risky", 1},     {f.base, f.risky, "added", 1},
-      {f.base, f.removed, "any", 1},     {f.base, f.removed, "added", 0},   {f.base, f.removed, "risky", 0},
-      {f.risky, f.base, "risky", 0},     {f.base, f.risky, "never", 0},
+      {f.base, f.same, "any", 0},       {f.base, f.same, "added", 0},    {f.base, f.same, "risky", 0},
+      {f.base, f.harmless, "", 0},      {f.base, f.harmless, "any", 1},  {f.base, f.harmless, "added", 1},
+      {f.base, f.harmless, "risky", 0}, {f.base, f.risky, "risky", 1},   {f.base, f.risky, "added", 1},
+      {f.base, f.removed, "any", 1},    {f.base, f.removed, "added", 0}, {f.base, f.removed, "risky", 0},
+      {f.risky, f.base, "risky", 0},    {f.base, f.risky, "never", 0},
   };
   for (const auto& c : cases) {
-    const std::string args = "diff " + (c.fail_on.empty() ? "" : "--fail-on " + c.fail_on + " ") + Q(c.old_path) +
-                             " " + Q(c.new_path);
+    const std::string args =
+        "diff " + (c.fail_on.empty() ? "" : "--fail-on " + c.fail_on + " ") + Q(c.old_path) + " " + Q(c.new_path);
     INFO(args);
     const auto r = Profilegen(args);
     INFO(r.out + r.err);
@@ -76,7 +76,7 @@ TEST_CASE("diff: usage errors and unreadable input exit 2", "[review][cli]") {
     const auto r = Profilegen("diff --fail-on any " + Q(f.base) + " " + Q(f.broken));
     CHECK(r.exit_code == 2);
     CHECK(r.err.find(f.broken + ": defaultAction: error: unknown action \"SCMP_ACT_ERRNOO\" (did you mean "
-                              "SCMP_ACT_ERRNO?)") != std::string::npos);
+                                "SCMP_ACT_ERRNO?)") != std::string::npos);
     CHECK(r.err.find(f.broken + ": syscalls[0].action: error: unknown action \"SCMP_ACT_ALOW\"") != std::string::npos);
     CHECK(r.out.empty());
   }

@@ -1,9 +1,10 @@
 // Semantic diff: text differences that are no difference, and every kind of difference that is one.
+#include "review/diff.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "helpers.h"
-#include "review/diff.h"
 
 using namespace profilegen;
 using namespace profilegen::review;
@@ -172,7 +173,8 @@ TEST_CASE("an added syscall is reported with its risk and Docker's verdict", "[r
     CHECK_FALSE(GateFails(d, FailOn::kRisky));
   }
   SECTION("errno to allow: clone3 ENOSYS probe replaced by ALLOW") {
-    DiffResult d = DiffTexts(kBase, Edit(R"("action": "SCMP_ACT_ERRNO", "errnoRet": 38)", R"("action": "SCMP_ACT_ALLOW")"));
+    DiffResult d =
+        DiffTexts(kBase, Edit(R"("action": "SCMP_ACT_ERRNO", "errnoRet": 38)", R"("action": "SCMP_ACT_ALLOW")"));
     const SyscallChange* c = Find(d, "clone3");
     REQUIRE(c);
     CHECK(c->kind == ChangeKind::kAdded);
@@ -225,8 +227,10 @@ TEST_CASE("widened and narrowed conditions are changes with a direction", "[revi
   }
   SECTION("personality gains a value: widened, risky") {
     DiffResult d = DiffTexts(
-        kBase, Edit(R"({"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]},)",
-                    R"({"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]},
+        kBase,
+        Edit(
+            R"({"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]},)",
+            R"({"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_EQ"}]},
                        {"names": ["personality"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 8, "op": "SCMP_CMP_EQ"}]},)"));
     const SyscallChange* c = Find(d, "personality");
     REQUIRE(c);
@@ -235,10 +239,12 @@ TEST_CASE("widened and narrowed conditions are changes with a direction", "[revi
     CHECK(c->risk->category == RiskCategory::kKernelAttackSurface);
   }
   SECTION("read becomes conditional: narrowed") {
-    std::string b = Edit(R"("read", )", "") ;
-    b = Edit(R"({"names": ["chmod"])",
-             R"({"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_LT"}]},
-                {"names": ["chmod"])", b);
+    std::string b = Edit(R"("read", )", "");
+    b = Edit(
+        R"({"names": ["chmod"])",
+        R"({"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 3, "op": "SCMP_CMP_LT"}]},
+                {"names": ["chmod"])",
+        b);
     DiffResult d = DiffTexts(kBase, b);
     const SyscallChange* c = Find(d, "read");
     REQUIRE(c);
@@ -324,8 +330,9 @@ TEST_CASE("arches added and removed", "[review][diff]") {
     CHECK_FALSE(GateFails(d, FailOn::kAdded));
   }
   SECTION("archMap: only the host's entry counts") {
-    std::string a = Edit(R"("architectures": ["SCMP_ARCH_X86_64"])",
-                         R"("archMap": [{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}])");
+    std::string a =
+        Edit(R"("architectures": ["SCMP_ARCH_X86_64"])",
+             R"("archMap": [{"architecture": "SCMP_ARCH_AARCH64", "subArchitectures": ["SCMP_ARCH_ARM"]}])");
     CHECK(DiffTexts(a, kBase).Identical());  // on amd64 the arm64 entry adds nothing
   }
 }
@@ -362,11 +369,13 @@ TEST_CASE("markdown: a summary line and a table ready for a pull request", "[rev
   // Conditions contain '|' separators: escaped inside the table cell.
   CHECK(md.find("| widened | `clone` | amd64 | `ALLOW if arg0 & 0x7e020000 == 0 \\| else ERRNO(EPERM)` | `ALLOW` | "
                 ":warning: **escape**") != std::string::npos);
-  CHECK(md.find("| removed | `write` | amd64 | `ALLOW` | `default ERRNO(EPERM)` |  | allowed |\n") != std::string::npos);
+  CHECK(md.find("| removed | `write` | amd64 | `ALLOW` | `default ERRNO(EPERM)` |  | allowed |\n") !=
+        std::string::npos);
 
   const std::string same = FormatDiffMarkdown(DiffTexts(kBase, kBase), {"a.json", "b.json", FailOn::kAny});
-  CHECK(same == "### Seccomp profile diff: no effective difference\n\n`a.json` → `b.json`, effective policy for "
-                "docker, amd64, default caps, kernel 6.1. Gate `--fail-on any`: passed.\n");
+  CHECK(same ==
+        "### Seccomp profile diff: no effective difference\n\n`a.json` → `b.json`, effective policy for "
+        "docker, amd64, default caps, kernel 6.1. Gate `--fail-on any`: passed.\n");
 }
 
 TEST_CASE("json: the documented schema", "[review][diff][format]") {

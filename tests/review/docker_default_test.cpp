@@ -1,8 +1,9 @@
 // The embedded copy of Docker's default profile and its evaluation per target.
+#include "review/docker_default.h"
+
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
-#include "review/docker_default.h"
 
 using namespace profilegen;
 using namespace profilegen::review;
@@ -22,7 +23,7 @@ TEST_CASE("Docker's default depends on capabilities, kernel and arch", "[review]
   CHECK(def.Of(x86, "read") == Allowance::kAlways);  // archMap: x86 and x32 ride along on amd64
   CHECK(def.Of(amd64, "mount") == Allowance::kNever);
   CHECK(def.Of(amd64, "clone") == Allowance::kConditional);
-  CHECK(def.Of(amd64, "clone3") == Allowance::kNever);  // ENOSYS without CAP_SYS_ADMIN
+  CHECK(def.Of(amd64, "clone3") == Allowance::kNever);   // ENOSYS without CAP_SYS_ADMIN
   CHECK(def.Of(amd64, "ptrace") == Allowance::kAlways);  // minKernel 4.8
   CHECK(def.Of(amd64, "personality") == Allowance::kConditional);
   CHECK(def.Of(amd64, "bpf") == Allowance::kNever);

@@ -1,10 +1,11 @@
 // export: the OCI linux.seccomp object and the SeccompProfile resource.
+#include "review/export.h"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "base/error.h"
 #include "helpers.h"
-#include "review/export.h"
 
 using namespace profilegen;
 using namespace profilegen::review;
@@ -36,17 +37,19 @@ TEST_CASE("OCI: Docker's default resolved for amd64 with default capabilities", 
     CHECK_FALSE(s.contains("includes"));
     CHECK_FALSE(s.contains("excludes"));
     CHECK_FALSE(s.contains("comment"));
-    for (const auto& [key, _] : s.items()) CHECK((key == "names" || key == "action" || key == "errnoRet" || key == "args"));
+    for (const auto& [key, _] : s.items())
+      CHECK((key == "names" || key == "action" || key == "errnoRet" || key == "args"));
   }
   CHECK(HasName(oci["syscalls"], "read"));
-  CHECK_FALSE(HasName(oci["syscalls"], "mount"));      // needs CAP_SYS_ADMIN
-  CHECK(HasName(oci["syscalls"], "arch_prctl"));       // includes arches amd64
+  CHECK_FALSE(HasName(oci["syscalls"], "mount"));             // needs CAP_SYS_ADMIN
+  CHECK(HasName(oci["syscalls"], "arch_prctl"));              // includes arches amd64
   CHECK_FALSE(HasName(oci["syscalls"], "sync_file_range2"));  // includes arches arm/arm64/ppc only
   bool clone_guard = false;
   for (const auto& s : oci["syscalls"]) {
     if (s["names"] == json::parse(R"(["clone"])") && s.contains("args")) {
       clone_guard = true;
-      CHECK(s["args"] == json::parse(R"([{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}])"));
+      CHECK(s["args"] ==
+            json::parse(R"([{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}])"));
     }
     if (s["names"] == json::parse(R"(["clone3"])")) {
       CHECK(s["action"] == "SCMP_ACT_ERRNO");

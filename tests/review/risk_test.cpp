@@ -1,10 +1,11 @@
 // The risk catalogue and the clone namespace-flag analysis.
+#include "review/risk.h"
+
 #include <catch2/catch.hpp>
 #include <set>
 
 #include "helpers.h"
 #include "review/policy.h"
-#include "review/risk.h"
 
 using namespace profilegen;
 using namespace profilegen::review;
@@ -22,14 +23,62 @@ sys::ArchToken Arch(const char* native) { return sys::ArchByNativeName(native)->
 }  // namespace
 
 TEST_CASE("the catalogue covers the syscalls the issue names, each with a category and one line", "[review][risk]") {
-  const char* const required[] = {
-      "mount", "umount2", "pivot_root", "chroot", "move_mount", "open_tree", "fsopen", "fsmount", "fsconfig",
-      "fspick", "ptrace", "process_vm_readv", "process_vm_writev", "kcmp", "bpf", "perf_event_open", "userfaultfd",
-      "unshare", "setns", "clone", "clone3", "keyctl", "add_key", "request_key", "open_by_handle_at",
-      "name_to_handle_at", "init_module", "finit_module", "delete_module", "kexec_load", "kexec_file_load", "reboot",
-      "swapon", "swapoff", "sethostname", "setdomainname", "iopl", "ioperm", "acct", "quotactl", "lookup_dcookie",
-      "mbind", "move_pages", "personality", "syslog", "settimeofday", "clock_settime", "clock_adjtime", "adjtimex",
-      "stime", "vhangup", "nfsservctl", "io_uring_setup", "io_uring_enter", "io_uring_register", "pidfd_getfd"};
+  const char* const required[] = {"mount",
+                                  "umount2",
+                                  "pivot_root",
+                                  "chroot",
+                                  "move_mount",
+                                  "open_tree",
+                                  "fsopen",
+                                  "fsmount",
+                                  "fsconfig",
+                                  "fspick",
+                                  "ptrace",
+                                  "process_vm_readv",
+                                  "process_vm_writev",
+                                  "kcmp",
+                                  "bpf",
+                                  "perf_event_open",
+                                  "userfaultfd",
+                                  "unshare",
+                                  "setns",
+                                  "clone",
+                                  "clone3",
+                                  "keyctl",
+                                  "add_key",
+                                  "request_key",
+                                  "open_by_handle_at",
+                                  "name_to_handle_at",
+                                  "init_module",
+                                  "finit_module",
+                                  "delete_module",
+                                  "kexec_load",
+                                  "kexec_file_load",
+                                  "reboot",
+                                  "swapon",
+                                  "swapoff",
+                                  "sethostname",
+                                  "setdomainname",
+                                  "iopl",
+                                  "ioperm",
+                                  "acct",
+                                  "quotactl",
+                                  "lookup_dcookie",
+                                  "mbind",
+                                  "move_pages",
+                                  "personality",
+                                  "syslog",
+                                  "settimeofday",
+                                  "clock_settime",
+                                  "clock_adjtime",
+                                  "adjtimex",
+                                  "stime",
+                                  "vhangup",
+                                  "nfsservctl",
+                                  "io_uring_setup",
+                                  "io_uring_enter",
+                                  "io_uring_register",
+                                  "pidfd_getfd"};
   for (const char* name : required) {
     INFO(name);
     CHECK(FindRisk(name) != nullptr);
@@ -76,8 +125,8 @@ TEST_CASE("clone is risky only when a CLONE_NEW* flag can get through", "[review
   CHECK_FALSE(ClonePermitsNamespaces(amd64, nullptr, kEperm));
   // A deny list under an allowing default: one rule per flag bit.
   SyscallPolicy deny;
-  for (uint64_t bit : {0x20000ull, 0x2000000ull, 0x4000000ull, 0x8000000ull, 0x10000000ull, 0x20000000ull,
-                       0x40000000ull}) {
+  for (uint64_t bit :
+       {0x20000ull, 0x2000000ull, 0x4000000ull, 0x8000000ull, 0x10000000ull, 0x20000000ull, 0x40000000ull}) {
     deny.rules.push_back(EffectiveRule{kEperm, {ArgCondition{0, bit, bit, Op::kMaskedEq}}});
   }
   std::sort(deny.rules.begin(), deny.rules.end());
