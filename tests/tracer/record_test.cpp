@@ -254,3 +254,39 @@ TEST_CASE("output is written atomically; a failed write is loud and replaces not
   REQUIRE(Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- true").code == 0);
   CHECK(Sh("ls " + dir.path).output == "t.json\n");
 }
+
+TEST_CASE("a signal storm loses no signal and does not hang [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- " + Sample("signal_storm"));
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("signal_storm: 5000 signals") != std::string::npos);
+  auto t = harness::ReadJson(dir / "t.json");
+  for (const auto& e : t["syscalls"])
+    if (e["name"] == "kill") CHECK(e["count"] == 5000);
+}
+
+TEST_CASE("without CAP_SYS_ADMIN record sets no_new_privs and still works [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  // As in a container that has CAP_SYS_PTRACE but not CAP_SYS_ADMIN.
+  auto r = Sh("setpriv --bounding-set -sys_admin --inh-caps -sys_admin -- " + Binary() + " record -q -o " +
+              (dir / "t.json") + " -- sh -c 'grep NoNewPrivs /proc/self/status'");
+  INFO(r.output);
+  CHECK(r.code == 0);
+  CHECK(r.output.find("NoNewPrivs:\t1") != std::string::npos);
+  CHECK(harness::TraceNames(harness::ReadJson(dir / "t.json")).count("execve"));
+  // As root with CAP_SYS_ADMIN no_new_privs stays off, so setuid programs keep working.
+  r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- sh -c 'grep NoNewPrivs /proc/self/status'");
+  CHECK(r.output.find("NoNewPrivs:\t0") != std::string::npos);
+}
+
+TEST_CASE("PTRACE_SYSCALL fallback records the same set [ptrace][root]", "[ptrace][root]") {
+  if (!harness::RequireRoot()) return;
+  harness::TempDir dir;
+  std::string cmd = Sample("pipeline") + " >/dev/null";
+  REQUIRE(Sh(Binary() + " record -q -o " + (dir / "a.json") + " -- " + cmd).code == 0);
+  REQUIRE(Sh(Binary() + " record -q --no-seccomp -o " + (dir / "b.json") + " -- " + cmd).code == 0);
+  CHECK(harness::TraceNames(harness::ReadJson(dir / "a.json")) == harness::TraceNames(harness::ReadJson(dir / "b.json")));
+}
