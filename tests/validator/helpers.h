@@ -88,7 +88,8 @@ struct Output {
 /// `after_start`, if given, runs while the child is alive (e.g. to send it a signal) with its pid.
 template <typename F>
 Output RunProfilegenWith(const std::vector<std::string>& args, F after_start) {
-  REQUIRE(::access(Binary().c_str(), X_OK) == 0);  // build the `profilegen` target first
+  INFO("these tests run " << Binary() << ": build the `profilegen` target first");
+  REQUIRE(::access(Binary().c_str(), X_OK) == 0);
   TempDir dir;
   const std::string out_path = dir.path() + "/out", err_path = dir.path() + "/err";
   posix_spawn_file_actions_t actions;
