@@ -221,7 +221,8 @@ TEST_CASE("run: SIGINT, SIGTERM and SIGHUP go to the command", "[validator][cli]
   }
 }
 
-TEST_CASE("run --complain: nothing is denied, and the one missing syscall is reported", "[validator][cli][run]") {
+TEST_CASE("[ptrace] run --complain: nothing is denied, and the one missing syscall is reported",
+          "[validator][cli][run][ptrace]") {
   TempDir dir;
   const std::string profile = dir.Write("nomkdir.json", MobyWithout({"mkdir", "mkdirat"}));
   const std::string target = dir.path() + "/made";
