@@ -159,8 +159,8 @@ TEST_CASE("generate: runtime layer contents", "[generate][runtime]") {
     runc_default.insert(n);
   runc_default.erase("read");
   const std::set<std::string> crun_nnp = {"execve"};
-  const std::set<std::string> crun_default = {"execve",    "capset",       "prctl",          "setresuid",
-                                              "setresgid", "rt_sigaction", "rt_sigprocmask", "pselect6"};
+  const std::set<std::string> crun_default = {"execve",       "capset",         "prctl",    "setresuid", "setresgid",
+                                              "rt_sigaction", "rt_sigprocmask", "pselect6", "write"};
 
   CHECK(names(Runtime::kRunc, true).first == runc_nnp);
   CHECK(names(Runtime::kRunc, false).first == runc_default);

@@ -52,6 +52,9 @@ TEST_CASE("runtime layer: provenance and versions", "[runtime]") {
     }
   }
   CHECK(SelectRuntimeLayer(Runtime::kCrun, true).names == std::set<std::string>{"execve"});
+  // crun without no_new_privs writes to its sync pipe after the filter load (measured with tests/e2e/bare.c).
+  CHECK(SelectRuntimeLayer(Runtime::kCrun, false).names.count("write") == 1);
+  CHECK(SelectRuntimeLayer(Runtime::kCrun, true).names.count("write") == 0);
   CHECK(SelectRuntimeLayer(Runtime::kCrun, true).label == "runtime layer crun 1.8.1 (no-new-privileges=true)");
   CHECK(SelectRuntimeLayer(Runtime::kRunc, false).label == "runtime layer runc 1.1.5 (no-new-privileges=false)");
   CHECK(SelectRuntimeLayer(Runtime::kNone, false).names.empty());
