@@ -46,7 +46,15 @@ eng_require root runc crun podman python3 busybox unshare
 profilegen=$(realpath "$profilegen" 2>/dev/null) && [ -x "$profilegen" ] ||
   { eng_err "profilegen binary not found: build it (cmake --build build --target profilegen) or pass --profilegen"; exit 1; }
 samples_dir=${samples_dir:-$(dirname "$profilegen")/samples}
+# The containers see the host's / read-only with an empty tmpfs on /tmp (and /run): a checkout or build
+# folder under /tmp is invisible inside them. Work under /var/tmp and run copies of the samples from there.
+export TMPDIR=/var/tmp
 eng_init
+mkdir -p "$ENG_WORK/samples"
+for s in mkdir_tool mkdir_tool_static; do
+  [ -x "$samples_dir/$s" ] && cp "$samples_dir/$s" "$ENG_WORK/samples/$s"
+done
+samples_dir=$ENG_WORK/samples
 ENG_PROFILEGEN=$profilegen  # bundles get linux.seccomp from `profilegen export --format oci`
 rootfs=$(eng_rootfs_host)
 fail=0
