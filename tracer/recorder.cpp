@@ -122,6 +122,7 @@ class Recorder {
  private:
   struct Task {
     bool pre_exec = false;  // the spawned child before its execve: its own syscalls are not recorded
+    bool at_entry = false;  // syscall mode: the current syscall was recorded at its entry stop
   };
 
   pid_t Spawn();
@@ -130,7 +131,8 @@ class Recorder {
   void HandleStop(pid_t pid, WaitStatus ws);
   void OnSyscall(pid_t pid, bool syscall_mode);
   void Resume(pid_t pid, int sig);
-  void RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args);
+  const trace::SyscallRecord& RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args);
+  void OnOwnFilter(const std::string& name, const uint64_t* args);
   void ForwardPendingSignal();
   void Detach();
   trace::Trace BuildTrace();
@@ -138,7 +140,8 @@ class Recorder {
   const RecordOptions& options_;
   bool syscall_mode_ = false;  // PTRACE_SYSCALL (two stops) instead of seccomp (one stop)
   pid_t main_pid_ = 0;
-  std::string main_path_;
+  std::string main_path_;  // the command as found in PATH
+  std::string exe_path_;   // the same, absolute and without symlinks, for provenance
   std::unordered_map<pid_t, Task> tasks_;
   std::set<pid_t> seen_tasks_;
   std::unordered_map<uint64_t, trace::SyscallRecord> records_;
@@ -157,6 +160,12 @@ void Recorder::Resume(pid_t pid, int sig) {
 
 pid_t Recorder::Spawn() {
   main_path_ = FindExecutable(options_.command.front());
+  if (char* real = ::realpath(main_path_.c_str(), nullptr)) {  // provenance names the file, wherever record ran
+    exe_path_ = real;
+    std::free(real);
+  } else {
+    exe_path_ = main_path_;
+  }
   std::vector<sock_filter> filter;
   if (options_.filter) {
     filter = *options_.filter;
@@ -339,28 +348,52 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
   __ptrace_syscall_info info{};
   long size = ::ptrace(PTRACE_GET_SYSCALL_INFO, pid, reinterpret_cast<void*>(sizeof info), &info);
   if (size <= 0) return;  // the task is gone (ESRCH)
+  auto task = tasks_.find(pid);
+  bool* at_entry = task != tasks_.end() ? &task->second.at_entry : nullptr;
   int64_t nr;
   const uint64_t* args;
   if (syscall_mode) {
-    if (info.op != PTRACE_SYSCALL_INFO_ENTRY) return;  // exit stops carry nothing new
+    if (info.op != PTRACE_SYSCALL_INFO_ENTRY) {  // exit stops carry nothing new
+      if (at_entry) *at_entry = false;
+      return;
+    }
+    if (at_entry) *at_entry = true;
     nr = static_cast<int64_t>(info.entry.nr);
     args = info.entry.args;
   } else {
     if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
+    if (at_entry && *at_entry) {
+      // Syscall mode after the command installed its own filter: this call was recorded at its entry stop.
+      *at_entry = false;
+      return;
+    }
     nr = static_cast<int64_t>(info.seccomp.nr);
     args = info.seccomp.args;
   }
-  auto task = tasks_.find(pid);
   if (task != tasks_.end() && task->second.pre_exec) {
     // The child's own set-up is not the command's: record from its execve on.
     std::optional<std::string> name = sys::NameOf(info.arch, nr);  // (execve never has the x32 bit here)
     if (!name || (*name != "execve" && *name != "execveat")) return;
   }
   auto [arch, number] = DecodeSyscall(info.arch, static_cast<uint64_t>(nr));
-  RecordSyscall(pid, arch, number, args);
+  const trace::SyscallRecord& rec = RecordSyscall(pid, arch, number, args);
+  if (!syscall_mode_ && rec.name) OnOwnFilter(*rec.name, args);
 }
 
-void Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args) {
+void Recorder::OnOwnFilter(const std::string& name, const uint64_t* args) {
+  // The command installs a seccomp filter of its own. Where it returns ERRNO, TRAP, KILL or USER_NOTIF, that
+  // takes precedence over our SECCOMP_RET_TRACE and the call would never stop here, though the program made
+  // it (and under a profile whose default action kills, it would matter). From now on every task also stops
+  // at syscall entry (PTRACE_SYSCALL), which comes before seccomp; a seccomp stop that follows an entry stop
+  // is not counted twice. Not in `run --complain`, whose own filter decides what is recorded.
+  if (options_.filter) return;
+  bool installs = (name == "seccomp" && args[0] == SECCOMP_SET_MODE_FILTER) ||
+                  (name == "prctl" && args[0] == PR_SET_SECCOMP && args[1] == SECCOMP_MODE_FILTER);
+  if (installs) syscall_mode_ = true;
+}
+
+const trace::SyscallRecord& Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr,
+                                                    const uint64_t* args) {
   uint64_t key = (static_cast<uint64_t>(arch) << 32) | static_cast<uint32_t>(nr);
   auto it = records_.find(key);
   if (it == records_.end()) {
@@ -371,8 +404,8 @@ void Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const u
     rec.first.pid = pid;
     auto task = tasks_.find(pid);
     // The spawned child's execve is made from profilegen's image: name the command it starts instead.
-    rec.first.exe = (task != tasks_.end() && task->second.pre_exec) ? main_path_ : ExePath(pid);
-    if (rec.first.exe.empty()) rec.first.exe = main_path_;
+    rec.first.exe = (task != tasks_.end() && task->second.pre_exec) ? exe_path_ : ExePath(pid);
+    if (rec.first.exe.empty()) rec.first.exe = exe_path_;
     it = records_.emplace(key, std::move(rec)).first;
   }
   trace::SyscallRecord& rec = it->second;
@@ -380,6 +413,7 @@ void Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const u
   if (rec.name) {
     for (int idx : trace::CapturedArgs(*rec.name)) rec.args[idx].Add(args[idx]);
   }
+  return rec;
 }
 
 trace::Trace Recorder::BuildTrace() {
@@ -423,6 +457,7 @@ void Recorder::Attach() {
   syscall_mode_ = true;  // a running process cannot be given a filter: two stops per syscall
   main_pid_ = pid;
   main_path_ = ExePath(pid);
+  exe_path_ = main_path_;
   std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
   std::error_code ec;
   if (!std::filesystem::exists(task_dir, ec)) throw Error("no process with pid " + std::to_string(pid), kExitUsage);
