@@ -305,6 +305,7 @@ class Generator {
     if (name == "clone") {
       std::set<uint64_t> combos;  // the namespace flags each observed call used
       for (uint64_t v : values->values) combos.insert(v & kCloneNamespaceMask);
+      clone_plain_allowed_ = combos.count(0) > 0;
       for (uint64_t m : combos) {
         if (m == 0) {
           g.push_back(CloneWithoutNamespaces().front());
@@ -352,11 +353,11 @@ class Generator {
 
   void DecideObserved() {
     for (const auto& [name, info] : names_) {
+      if (name == "clone3") continue;  // DecideClone3, even when the runtime layer lists it
       if (layer_.names.count(name)) {
         unconditional_.insert(name);
         continue;
       }
-      if (name == "clone3") continue;  // DecideClone3
       if (options_.args == ArgPolicy::kNone) {
         unconditional_.insert(name);
         continue;
@@ -370,7 +371,7 @@ class Generator {
       if (name == "clone") {
         clone_guarded_ = true;
         if (layer_.names.count("clone3")) {
-          suffix += "; clone3 stays allowed for the " + layer_.label + ", so this guard does not cover clone3";
+          suffix += "; the " + layer_.label + " lists clone3, which answers ENOSYS: its fallback is this clone";
         }
       }
       if ((name == "socket" || name == "socketpair") && filter_arches_.count(sys::ArchByNativeName("x86")->token)) {
@@ -380,26 +381,43 @@ class Generator {
     }
   }
 
-  // clone3 takes its flags in a struct in memory, which seccomp cannot read: when clone is guarded, clone3
-  // answers ENOSYS so the C library falls back to clone (Docker's default does the same).
+  // clone3 takes its flags in a struct in memory, which seccomp cannot read: while clone is guarded, an allowed
+  // clone3 would undo the guard (any namespace flags through clone3). So under the guard clone3 answers ENOSYS,
+  // even when the runtime layer lists it, and the C library (glibc, and Go through it) falls back to clone,
+  // which the guard allows without namespace flags (Docker's default does the same). The runtime layer's need
+  // is then met by that guarded clone: runc's threads are created without namespace flags.
   void DecideClone3() {
     auto it = names_.find("clone3");
     const bool observed = it != names_.end();
-    if (layer_.names.count("clone3")) return;  // already unconditional (the runtime needs it)
+    const bool layer = layer_.names.count("clone3") > 0;
+    const bool needed = observed || layer;
     if (options_.args == ArgPolicy::kNone) {
-      if (observed) unconditional_.insert("clone3");
+      if (needed) unconditional_.insert("clone3");
       return;  // else: the ENOSYS probe
     }
-    if (observed && !clone_guarded_ && names_.count("clone")) {
-      unconditional_.insert("clone3");  // clone itself could not be guarded: nothing to protect
+    if (!clone_guarded_ && (unconditional_.count("clone") || layer_.names.count("clone"))) {
+      if (needed) unconditional_.insert("clone3");  // clone itself is not guarded: nothing to protect
       return;
     }
-    if (observed && !names_.count("clone")) {
+    // Who needs clone3 (and so the clone fallback): the program, the runtime, or both.
+    std::string who = observed ? SeenPhrase(it->second) : "not observed";
+    if (layer) who += "; listed by the " + layer_.label;
+    if (needed && !clone_guarded_) {
       // The fallback the ENOSYS answer leads to must work: clone without namespace flags.
-      AddGuardedRules("clone", CloneWithoutNamespaces(),
-                      "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS); guard: ", "");
+      AddGuardedRules(
+          "clone", CloneWithoutNamespaces(),
+          "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS; clone3 " + who + "); guard: ",
+          "");
       clone_guarded_ = true;
+    } else if (needed && !clone_plain_allowed_) {
+      // clone was observed only with namespace flags: the fallback (threads, fork) needs them absent too.
+      AddGuardedRules(
+          "clone", CloneWithoutNamespaces(),
+          "clone: allowed without namespace flags as the fallback for clone3 (which answers ENOSYS; clone3 " + who +
+              "); guard: ",
+          "");
     }
+    if (needed) clone_plain_allowed_ = true;
     if (observed) {
       Warn("clone3 was " + SeenPhrase(it->second) +
            ", but seccomp cannot check its flags (they are in memory): under --args " +
@@ -407,13 +425,13 @@ class Generator {
            " it answers ENOSYS and the C library falls back to clone, allowed without namespace flags. If the "
            "program calls clone3 itself without a fallback, use --args none");
     }
-    if (!clone_guarded_) return;  // not observed, clone not allowed: the ENOSYS probe covers it
+    if (!clone_guarded_) return;  // not needed, clone not allowed: the ENOSYS probe covers it
     Rule r;
     r.names = {"clone3"};
     r.action = Action::kErrno;
     r.errno_ret = kEnosys;
-    r.comment = std::string("clone3: ") + (observed ? SeenPhrase(it->second) : "not observed") +
-                "; answers ENOSYS so that the C library falls back to the guarded clone";
+    r.comment = "clone3: " + who + "; answers ENOSYS so that the C library falls back to the guarded clone" +
+                (layer ? " (the runtime creates its threads without namespace flags)" : "");
     rules_.push_back(std::move(r));
     clone3_decided_ = true;
   }
@@ -433,8 +451,8 @@ class Generator {
     r.errno_ret = kEnosys;
     for (const EnosysProbe& probe : EnosysProbes()) {
       std::string name(probe.name);
-      if (names_.count(name) || layer_.names.count(name)) continue;
       if (name == "clone3" && clone3_decided_) continue;
+      if (names_.count(name) || layer_.names.count(name)) continue;
       if (!sys::IsKnownName(name) || !PresentOnFilter(name)) continue;
       r.names.push_back(name);
       names += " " + name;
@@ -449,8 +467,12 @@ class Generator {
 
   // --- the unconditional ALLOW entry ----------------------------------------------------------------------
 
+  // The layer's names allowed unconditionally: all of them, except clone3 when it answers ENOSYS.
+  bool LayerAllows(const std::string& name) const { return !(name == "clone3" && clone3_decided_); }
+
   void AddUnconditionalEntry() {
-    for (const std::string& n : layer_.names) unconditional_.insert(n);
+    for (const std::string& n : layer_.names)
+      if (LayerAllows(n)) unconditional_.insert(n);
     if (unconditional_.empty()) return;
     // Group the observed names by (arch, runs, first executable): one phrase per group.
     std::map<std::tuple<bool, std::string, sys::ArchToken, uint64_t, std::string>, std::vector<std::string>> groups;
@@ -473,7 +495,11 @@ class Generator {
     }
     if (!layer_.names.empty()) {
       std::string piece = layer_.label + ":";
-      for (const std::string& n : layer_.names) piece += " " + n;
+      for (const std::string& n : layer_.names)
+        if (LayerAllows(n)) piece += " " + n;
+      if (layer_.names.count("clone3") && !LayerAllows("clone3")) {
+        piece += " (its clone3 answers ENOSYS under the clone guard: see the clone3 entry)";
+      }
       add(piece);
     }
     if (!unguarded_.empty()) {
@@ -532,8 +558,9 @@ class Generator {
   std::set<std::string> unconditional_;
   std::vector<Rule> rules_;             // guarded and ENOSYS rules
   std::vector<std::string> unguarded_;  // guardable names left unguarded, with why
-  bool clone_guarded_ = false;
-  bool clone3_decided_ = false;
+  bool clone_guarded_ = false;          // clone is allowed only through argument guards
+  bool clone_plain_allowed_ = false;    // ... and one of them allows clone without namespace flags
+  bool clone3_decided_ = false;         // clone3 has its ENOSYS entry (under the clone guard)
 };
 
 }  // namespace

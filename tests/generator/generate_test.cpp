@@ -148,11 +148,12 @@ TEST_CASE("generate: runtime layer contents", "[generate][runtime]") {
     s.erase("read");
     return std::make_pair(s, allow->comment);
   };
-  const std::set<std::string> runc_nnp = {
-      "close",        "execve",         "fstatfs",         "futex",       "getdents64", "openat",
-      "rt_sigreturn", "write",          "epoll_ctl",       "epoll_pwait", "getpid",     "nanosleep",
-      "sched_yield",  "prctl",          "clone3",          "gettid",      "mmap",       "munmap",
-      "rseq",         "rt_sigprocmask", "set_robust_list", "sigaltstack"};
+  const std::set<std::string> runc_nnp = {"close",       "execve",      "fstatfs",        "futex",
+                                          "getdents64",  "openat",      "rt_sigreturn",   "write",
+                                          "epoll_ctl",   "epoll_pwait", "getpid",         "nanosleep",
+                                          "sched_yield", "prctl",       "gettid",         "mmap",
+                                          "munmap",      "rseq",        "rt_sigprocmask", "set_robust_list",
+                                          "sigaltstack"};  // + clone3, which answers ENOSYS under the guard
   std::set<std::string> runc_default = runc_nnp;
   for (const char* n : {"capget", "capset", "chdir", "getcwd", "setuid", "setgid", "setgroups", "prctl", "read",
                         "fstat", "newfstatat", "faccessat2", "getppid", "mmap"})
@@ -171,12 +172,9 @@ TEST_CASE("generate: runtime layer contents", "[generate][runtime]") {
   CHECK(Contains(names(Runtime::kRunc, true).second, "runtime layer runc 1.1.5 (no-new-privileges=true)"));
   CHECK(Contains(names(Runtime::kCrun, true).second, "runtime layer crun 1.8.1 (no-new-privileges=true)"));
 
-  // The runtime needs clone3 allowed, whatever the clone guard does.
-  auto p = Gen({"run1.json"}).profile;
-  CHECK(HasName(*UnconditionalAllows(p)[0], "clone3"));
-  CHECK(RulesFor(p, "clone3").size() == 1);
-  REQUIRE(RuleFor(p, "clone"));
-  CHECK(Contains(RuleFor(p, "clone")->comment, "does not cover clone3"));
+  // The runc layer lists clone3, but under the clone guard it answers ENOSYS (see the clone3 tests).
+  CHECK(Contains(names(Runtime::kRunc, false).second, "its clone3 answers ENOSYS under the clone guard"));
+  CHECK_FALSE(Contains(names(Runtime::kRunc, false).second, "clone3 close"));
   // A layer name the program also made is allowed once, unconditionally (the runtime may pass any argument).
   GenerateOptions strict;
   strict.args = ArgPolicy::kStrict;
@@ -287,9 +285,90 @@ TEST_CASE("generate: clone3 observed", "[generate][guards]") {
   CHECK(HasName(*UnconditionalAllows(n)[0], "clone3"));
   CHECK(RulesFor(n, "clone").empty());
 
-  auto runc = Gen({"clone3.json"}).profile;  // the runc layer needs clone3: ALLOW, not the probe
-  CHECK(HasName(*UnconditionalAllows(runc)[0], "clone3"));
-  CHECK(RulesFor(runc, "clone3").size() == 1);
+  // The runc layer lists clone3 too: still ENOSYS under the guard, one entry naming both reasons.
+  auto runc = Gen({"clone3.json"}).profile;
+  REQUIRE(RuleFor(runc, "clone3"));
+  CHECK(RuleFor(runc, "clone3")->action == Action::kErrno);
+  CHECK(Contains(RuleFor(runc, "clone3")->comment,
+                 "clone3: observed in 1/1 runs, first by /usr/bin/app; listed by the "
+                 "runtime layer runc 1.1.5 (no-new-privileges=false); answers ENOSYS"));
+  CHECK(RulesFor(runc, "clone").size() == 1);
+  CHECK(ProfileAllows(runc, "clone", 0, 0x3d0f00));  // glibc's pthread_create fallback
+  CHECK_FALSE(ProfileAllows(runc, "clone", 0, 0x3d0f00 | 0x10000000));
+}
+
+// A profile for runc allowed clone3 unconditionally (the runc layer lists it), which undid the clone guard:
+// any namespace flags passed through clone3. Under the guard the layer's clone3 answers ENOSYS too, and the
+// guarded clone the C library falls back to covers the runtime's threads.
+TEST_CASE("generate: the runtime layer's clone3 does not undo the clone guard", "[generate][guards][runtime]") {
+  for (bool nnp : {false, true}) {
+    INFO("no-new-privileges " << nnp);
+    GenerateOptions o;  // --runtime runc, --args guard
+    o.no_new_privileges = nnp;
+
+    // clone observed (fork): its guard, clone3 ENOSYS, no unconditional clone3 anywhere.
+    auto p = Gen({"run1.json"}, o).profile;
+    for (const auto* r : RulesFor(p, "clone3")) CHECK(r->action != Action::kAllow);
+    REQUIRE(RuleFor(p, "clone3"));
+    CHECK(RuleFor(p, "clone3")->errno_ret == 38u);
+    CHECK(Contains(RuleFor(p, "clone3")->comment, "clone3: not observed; listed by the runtime layer runc 1.1.5"));
+    CHECK(Contains(RuleFor(p, "clone3")->comment, "the runtime creates its threads without namespace flags"));
+    REQUIRE(RuleFor(p, "clone"));
+    CHECK_FALSE(Contains(RuleFor(p, "clone")->comment, "does not cover clone3"));
+    CHECK(Contains(RuleFor(p, "clone")->comment, "lists clone3, which answers ENOSYS: its fallback is this clone"));
+    CHECK(ProfileAllows(p, "clone", 0, 0x1200011));                    // the observed fork
+    CHECK(ProfileAllows(p, "clone", 0, 0x3d0f00));                     // a thread: the runtime's fallback
+    CHECK_FALSE(ProfileAllows(p, "clone", 0, 0x3d0f00 | 0x40000000));  // CLONE_NEWNET
+
+    // clone not observed: the layer's need for clone3 brings the guarded clone in.
+    auto q = Gen({"unnamed.json"}, o).profile;
+    REQUIRE(RuleFor(q, "clone"));
+    CHECK(RuleFor(q, "clone")->args.size() == 1);
+    CHECK(Contains(RuleFor(q, "clone")->comment,
+                   "clone: not observed, allowed as the fallback for clone3 (which answers ENOSYS; clone3 not "
+                   "observed; listed by the runtime layer runc 1.1.5"));
+    CHECK(ProfileAllows(q, "clone", 0, 0x3d0f00));
+    CHECK_FALSE(ProfileAllows(q, "clone", 0, 0x3d0f00 | 0x20000));  // CLONE_NEWNS
+    REQUIRE(RuleFor(q, "clone3"));
+    CHECK(RuleFor(q, "clone3")->action == Action::kErrno);
+    CHECK_FALSE(HasName(*UnconditionalAllows(q)[0], "clone3"));
+  }
+
+  // clone observed only with namespace flags: the fallback needs clone without them as well.
+  trace::Trace t = generator::LoadAndMergeTraces({Fixture("namespaces.json")});
+  for (auto& [key, rec] : t.syscalls)
+    if (rec.name == "clone") rec.args[0].values = {0x10000011};  // CLONE_NEWUSER | SIGCHLD only
+  auto plain = generator::Generate(t, Plain()).profile;
+  CHECK_FALSE(ProfileAllows(plain, "clone", 0, 0x3d0f00));  // the program alone: exactly what it did
+  auto ns = generator::Generate(t, GenerateOptions{}).profile;
+  CHECK(ProfileAllows(ns, "clone", 0, 0x10000011));
+  CHECK(ProfileAllows(ns, "clone", 0, 0x3d0f00));
+  CHECK_FALSE(ProfileAllows(ns, "clone", 0, 0x40000011));
+  auto clones = RulesFor(ns, "clone");
+  REQUIRE(clones.size() == 2);
+  CHECK(std::any_of(clones.begin(), clones.end(), [](const profile::Rule* r) {
+    return Contains(r->comment, "clone: allowed without namespace flags as the fallback for clone3");
+  }));
+
+  // --args none: the layer's clone3 stays allowed (nothing is guarded), no clone rule is invented.
+  GenerateOptions none;
+  none.args = ArgPolicy::kNone;
+  for (const char* fixture : {"run1.json", "unnamed.json"}) {
+    INFO(fixture);
+    auto n = Gen({fixture}, none).profile;
+    CHECK(HasName(*UnconditionalAllows(n)[0], "clone3"));
+    CHECK(RulesFor(n, "clone3").size() == 1);
+    for (const auto* r : RulesFor(n, "clone")) CHECK(r->args.empty());
+  }
+  CHECK(RulesFor(Gen({"unnamed.json"}, none).profile, "clone").empty());
+
+  // crun's layer has no clone3: nothing changes there (the plain probe, no clone rule for unnamed.json).
+  GenerateOptions crun;
+  crun.runtime = Runtime::kCrun;
+  auto c = Gen({"unnamed.json"}, crun).profile;
+  CHECK(RulesFor(c, "clone").empty());
+  REQUIRE(RuleFor(c, "clone3"));
+  CHECK(Contains(RuleFor(c, "clone3")->comment, "ENOSYS probes, not observed"));
 }
 
 TEST_CASE("generate: guards never block a value seen in any trace", "[generate][guards]") {
