@@ -148,6 +148,7 @@ class Recorder {
   trace::ExitStatus exit_;
   int exit_code_ = 0;
   bool main_exited_ = false;
+  int forwarded_signal_ = 0;  // the last signal sent on to the command while it ran
   bool detaching_ = false;
   std::string started_;
 };
@@ -269,7 +270,10 @@ void Recorder::ForwardPendingSignal() {
     Detach();
     return;
   }
-  if (!main_exited_) return;  // the handler already sent it to the command
+  if (!main_exited_) {  // the handler already sent it to the command
+    forwarded_signal_ = sig;
+    return;
+  }
   // The command is gone but its descendants are still running: they get the signal instead.
   for (const auto& [tid, task] : tasks_) ::kill(tid, sig);
 }
@@ -294,6 +298,13 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
           exit_code_ = 128 + ws.term_signal();
         }
         g_forward_pid = 0;
+        tasks_.erase(pid);
+        // Stopped with a signal, the command ended but left descendants (workers, a daemon): they get the
+        // same signal, or the recording would go on without an end and no trace would be written.
+        if (forwarded_signal_ != 0) {
+          for (const auto& [tid, task] : tasks_) ::kill(tid, forwarded_signal_);
+        }
+        return;
       }
       tasks_.erase(pid);
       return;
