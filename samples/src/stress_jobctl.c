@@ -56,6 +56,13 @@ static int stop_and_continue(int sig) {
   return ok;
 }
 
+// Lets a continued child exit (it waits for this), so its parent sees WIFCONTINUED before the exit.
+static void release(int go) { (void)!write(go, "x", 1); }
+static void wait_release(int go) {
+  char b;
+  (void)!read(go, &b, 1);
+}
+
 // In a new session with a pty as controlling terminal: SIGTTIN and SIGTTOU of a background process group.
 static int terminal_stops(void) {
   pid_t leader = fork();
@@ -67,6 +74,8 @@ static int terminal_stops(void) {
   if (tty < 0) _exit(1);
   signal(SIGTTOU, SIG_IGN);  // the leader itself hands the terminal back and forth from the background
   (void)!write(master, "line\n", 5);
+  int go[2];
+  if (pipe(go) != 0) _exit(1);
   int ok = 1;
 
   pid_t reader = fork();
@@ -74,6 +83,7 @@ static int terminal_stops(void) {
     setpgid(0, 0);
     char buf[16];
     ssize_t n = read(tty, buf, sizeof buf);  // background: SIGTTIN until made foreground
+    wait_release(go[0]);
     _exit(n == 5 && memcmp(buf, "line\n", 5) == 0 ? 0 : 1);
   }
   setpgid(reader, reader);
@@ -81,6 +91,7 @@ static int terminal_stops(void) {
   tcsetpgrp(tty, reader);
   kill(-reader, SIGCONT);
   ok &= continued(reader);
+  release(go[1]);
   ok &= exited_ok(reader);
   tcsetpgrp(tty, getpgrp());
 
@@ -90,13 +101,16 @@ static int terminal_stops(void) {
     setpgid(0, 0);
     struct termios t;
     tcgetattr(tty, &t);
-    _exit(tcsetattr(tty, TCSANOW, &t) == 0 ? 0 : 1);  // background: SIGTTOU until made foreground
+    int r = tcsetattr(tty, TCSANOW, &t);  // background: SIGTTOU until made foreground
+    wait_release(go[0]);
+    _exit(r == 0 ? 0 : 1);
   }
   setpgid(writer, writer);
   ok &= stopped_by(writer, SIGTTOU);
   tcsetpgrp(tty, writer);
   kill(-writer, SIGCONT);
   ok &= continued(writer);
+  release(go[1]);
   ok &= exited_ok(writer);
   _exit(ok ? 0 : 1);
 }
