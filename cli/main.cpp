@@ -1,5 +1,8 @@
 #include <CLI/CLI.hpp>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <iostream>
 #include <functional>
 #include <algorithm>
 #include <string>
@@ -30,6 +33,20 @@ constexpr Command kCommands[] = {
     {"export", "Write a profile as an OCI linux.seccomp object or a Kubernetes SeccompProfile",
      profilegen::cli::SetupExport},
 };
+
+/// stdout is buffered: a write error (a full disk, /dev/full) may only show when it is flushed at exit. Say so
+/// and fail, instead of exiting 0 with the output lost. `code` is the command's exit code so far.
+int CheckStdout(int code, bool record_or_run) {
+  std::cout.flush();
+  errno = 0;
+  bool failed = std::fflush(stdout) != 0;
+  int err = errno;
+  failed = failed || std::ferror(stdout) != 0 || !std::cout.good();
+  if (!failed) return code;
+  profilegen::PrintError(std::string("cannot write to stdout") + (err != 0 ? std::string(": ") + std::strerror(err) : ""));
+  if (record_or_run) return profilegen::kExitInternal;
+  return code > profilegen::kExitUsage ? code : profilegen::kExitUsage;
+}
 
 }  // namespace
 
@@ -105,7 +122,8 @@ int main(int argc, char** argv) {
     return profilegen::kExitUsage;
   }
   try {
-    return run ? run() : profilegen::kExitUsage;
+    int code = run ? run() : profilegen::kExitUsage;
+    return CheckStdout(code, !args.empty() && (args.back() == "record" || args.back() == "run"));
   } catch (const profilegen::Error& e) {
     profilegen::PrintError(e.what());
     return e.exit_code();
