@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan bench clean
+.PHONY: all deps build demo test test-unit test-asan bench fuzz clean
 
 all: build
 
@@ -33,6 +33,9 @@ test-asan: deps
 
 bench: build
 	@bash bench/record_bench.sh $(BUILD)/profilegen
+
+fuzz: deps
+	@bash scripts/fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)
