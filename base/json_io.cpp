@@ -58,6 +58,21 @@ nlohmann::json ParseJson(std::string_view text, const std::string& path, int max
     auto colon = what.find(": ", what.find("parse error"));
     std::string detail = colon == std::string::npos ? what : what.substr(colon + 2);
     throw Error(path + ":" + std::to_string(line) + ":" + std::to_string(col) + ": malformed JSON: " + detail);
+  } catch (const nlohmann::json::out_of_range& e) {
+    // A number too large for a double (406: "number overflow parsing '1e999'"); nlohmann gives no position.
+    std::string what = e.what();
+    auto start = what.find("number overflow");
+    std::string detail = start == std::string::npos ? what : what.substr(start);
+    std::string where = path;
+    auto quote = detail.find('\'');
+    if (quote != std::string::npos && detail.size() > quote + 2) {
+      size_t offset = text.find(detail.substr(quote + 1, detail.size() - quote - 2));
+      if (offset != std::string_view::npos) {
+        auto [line, col] = LineColumn(text, offset);
+        where += ":" + std::to_string(line) + ":" + std::to_string(col);
+      }
+    }
+    throw Error(where + ": malformed JSON: " + detail);
   }
 }
 
