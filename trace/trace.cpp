@@ -1,6 +1,7 @@
 #include "trace/trace.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <unordered_map>
 
 #include "base/atomic_file.h"
@@ -140,7 +141,12 @@ SyscallRecord ParseRecord(const Reader& r, const json& v, const std::string& whe
   if (!first.is_null()) {
     if (!first.is_object()) r.Fail(where + ".first", "expected an object");
     const json& pid = r.Field(first, "pid", where + ".first", false);
-    if (!pid.is_null()) rec.first.pid = static_cast<int64_t>(r.Uint(pid, where + ".first.pid"));
+    if (!pid.is_null()) {
+      uint64_t value = r.Uint(pid, where + ".first.pid");
+      // Kept as int64_t: a larger value would be written back negative, and not read again.
+      if (value > static_cast<uint64_t>(INT64_MAX)) r.Fail(where + ".first.pid", "pid out of range: " + std::to_string(value));
+      rec.first.pid = static_cast<int64_t>(value);
+    }
     const json& exe = r.Field(first, "exe", where + ".first", false);
     if (!exe.is_null()) rec.first.exe = r.String(exe, where + ".first.exe");
   }
