@@ -20,8 +20,12 @@ build: deps $(BUILD)/CMakeCache.txt
 demo: build
 	@bash scripts/demo.sh $(BUILD)/profilegen
 
+# Every test: the suite, each libFuzzer target for 20 s on its seed corpus, then the suite again under
+# AddressSanitizer + UndefinedBehaviorSanitizer. (`make test-unit` for the pure-code tests only.)
 test: build
 	@bash scripts/test.sh $(BUILD)
+	@FUZZ_SECONDS=20 bash scripts/fuzz.sh
+	@$(MAKE) --no-print-directory test-asan
 
 test-unit: build
 	@cd $(BUILD) && ctest --output-on-failure -L unit
