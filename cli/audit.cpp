@@ -28,13 +28,7 @@ void SetupAudit(CLI::App& sub, std::function<int()>& run) {
   sub.add_option("--format", o->format, "Output: text (colour on a terminal), markdown or json")
       ->check(CLI::IsMember({"text", "markdown", "json"}))
       ->capture_default_str();
-  sub.add_option("--target", o->target.engine, "Engine whose loading rules apply: docker or podman")
-      ->capture_default_str();
-  sub.add_option("--arch", o->target.arch, "Host architecture to evaluate for: host (this machine), amd64, arm64, ...")
-      ->capture_default_str();
-  sub.add_option("--caps", o->target.caps, "Capability bounding set: default, all, none or CAP_X,CAP_Y,...")
-      ->capture_default_str();
-  sub.add_option("--kernel", o->target.kernel, "Kernel version for minKernel: X.Y or host")->capture_default_str();
+  AddTargetOptions(sub, o->target);
   sub.footer("Reports; always exits 0 for a readable profile (2 for usage errors or unreadable profiles).");
   sub.callback([o, &run] {
     run = [o]() -> int {

@@ -17,6 +17,18 @@ std::vector<std::string>& CommandAfterDashDash();
 /// option (CLI11's prefix_command remainder). Throws Error for an unknown option before the command.
 std::vector<std::string> CommandToRun(CLI::App& sub);
 
+/// Adds --target, --arch, --caps and --kernel: the container a profile is evaluated for (diff, audit).
+template <typename TargetOptions>
+void AddTargetOptions(CLI::App& sub, TargetOptions& target) {
+  sub.add_option("--target", target.engine, "Engine whose loading rules apply: docker or podman")
+      ->capture_default_str();
+  sub.add_option("--arch", target.arch, "Host architecture to evaluate for: host (this machine), amd64, arm64, ...")
+      ->capture_default_str();
+  sub.add_option("--caps", target.caps, "Capability bounding set: default, all, none or CAP_X,CAP_Y,...")
+      ->capture_default_str();
+  sub.add_option("--kernel", target.kernel, "Kernel version for minKernel: X.Y or host")->capture_default_str();
+}
+
 /// Adds the subcommand's options to `sub` and sets `run` to the action to take when it is chosen.
 /// `run` returns the process exit code; user errors are thrown as profilegen::Error.
 using Setup = void (*)(CLI::App& sub, std::function<int()>& run);

@@ -35,13 +35,7 @@ void SetupDiff(CLI::App& sub, std::function<int()>& run) {
                  "at all (any)")
       ->check(CLI::IsMember({"added", "risky", "any", "never"}))
       ->capture_default_str();
-  sub.add_option("--target", o->target.engine, "Engine whose loading rules apply: docker or podman")
-      ->capture_default_str();
-  sub.add_option("--arch", o->target.arch, "Host architecture to evaluate for: host (this machine), amd64, arm64, ...")
-      ->capture_default_str();
-  sub.add_option("--caps", o->target.caps, "Capability bounding set: default, all, none or CAP_X,CAP_Y,...")
-      ->capture_default_str();
-  sub.add_option("--kernel", o->target.kernel, "Kernel version for minKernel: X.Y or host")->capture_default_str();
+  AddTargetOptions(sub, o->target);
   sub.footer(
       "Compares what the kernel filter would do, per arch and syscall, not the text. Exit 0 whatever the "
       "differences unless --fail-on is met (1); 2 for usage errors or unreadable profiles.");
