@@ -43,7 +43,8 @@ int CheckStdout(int code, bool record_or_run) {
   int err = errno;
   failed = failed || std::ferror(stdout) != 0 || !std::cout.good();
   if (!failed) return code;
-  profilegen::PrintError(std::string("cannot write to stdout") + (err != 0 ? std::string(": ") + std::strerror(err) : ""));
+  std::string reason = err != 0 ? std::string(": ") + std::strerror(err) : "";
+  profilegen::PrintError("cannot write to stdout" + reason);
   if (record_or_run) return profilegen::kExitInternal;
   return code > profilegen::kExitUsage ? code : profilegen::kExitUsage;
 }

@@ -43,7 +43,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   trace::Trace ab = trace::MergeAll({a, b});
   trace::Trace ba = trace::MergeAll({b, a});
-  if (SyscallsOnly(ab) != SyscallsOnly(ba)) Fail("merging depends on the order", SyscallsOnly(ab) + "\n---\n" + SyscallsOnly(ba));
+  if (SyscallsOnly(ab) != SyscallsOnly(ba))
+    Fail("merging depends on the order", SyscallsOnly(ab) + "\n---\n" + SyscallsOnly(ba));
   if (ab.runs != a.runs + b.runs) Fail("runs do not add up", trace::SerializeTrace(ab));
   for (const auto& [key, rec] : ab.syscalls) {
     auto ia = a.syscalls.find(key);

@@ -144,7 +144,9 @@ SyscallRecord ParseRecord(const Reader& r, const json& v, const std::string& whe
     if (!pid.is_null()) {
       uint64_t value = r.Uint(pid, where + ".first.pid");
       // Kept as int64_t: a larger value would be written back negative, and not read again.
-      if (value > static_cast<uint64_t>(INT64_MAX)) r.Fail(where + ".first.pid", "pid out of range: " + std::to_string(value));
+      if (value > static_cast<uint64_t>(INT64_MAX)) {
+        r.Fail(where + ".first.pid", "pid out of range: " + std::to_string(value));
+      }
       rec.first.pid = static_cast<int64_t>(value);
     }
     const json& exe = r.Field(first, "exe", where + ".first", false);

@@ -69,8 +69,8 @@ static void wait_ready(int n) {
 static void child_exit_group(void) {
   if (pipe(announce) != 0) _exit(1);  // its own: a and b run at the same time
   pthread_t t;
-  void* (*fns[])(void*) = {blocked_read, blocked_read, blocked_sleep, blocked_sleep, blocked_poll, blocked_poll,
-                           busy, busy};
+  void* (*fns[])(void*) = {blocked_read, blocked_read, blocked_sleep, blocked_sleep,
+                           blocked_poll, blocked_poll, busy,          busy};
   for (size_t i = 0; i < sizeof fns / sizeof fns[0]; ++i) pthread_create(&t, NULL, fns[i], NULL);
   wait_ready(8);
   _exit(3);  // exit_group while eight threads are in (or between) syscalls

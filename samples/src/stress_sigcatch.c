@@ -23,7 +23,7 @@ int main(int argc, char** argv) {
   sigset_t all, old;
   sigfillset(&all);
   sigprocmask(SIG_BLOCK, &all, &old);  // no signal between the check and the wait
-  if (argc > 1) {  // written whole, then renamed into place
+  if (argc > 1) {                      // written whole, then renamed into place
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp", argv[1]);
     FILE* f = fopen(tmp, "w");

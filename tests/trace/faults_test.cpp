@@ -141,8 +141,8 @@ TEST_CASE("faults: truncated profiles: validate reports malformed JSON, diff ref
   // An unreadable one is exit 2, reported in validate's own FILE: error: form.
   v = Sh(Bin() + " validate " + Q(f.dir / "missing.json"));
   CHECK(v.code == 2);
-  CHECK(v.output == f.dir / "missing.json" + ": error: cannot read " + f.dir / "missing.json" +
-                        ": No such file or directory\n");
+  CHECK(v.output ==
+        f.dir / "missing.json" + ": error: cannot read " + f.dir / "missing.json" + ": No such file or directory\n");
 
   auto d = Sh(Bin() + " diff " + Q(f.profile) + " " + Q(cut));
   CHECK(d.code == 2);
@@ -164,8 +164,8 @@ TEST_CASE("faults: output paths that cannot be written, without root", "[faults]
     OneClearError(r, {"cannot write " + f.dir.path + ": it is a directory"});
   }
   SECTION("stdout on a full device: generate, validate, diff") {
-    for (std::string cmd : {" generate " + Q(f.trace), " validate " + Q(f.profile), " validate --format json " +
-                            Q(f.profile), " diff " + Q(f.profile) + " " + Q(f.profile)}) {
+    for (std::string cmd : {" generate " + Q(f.trace), " validate " + Q(f.profile),
+                            " validate --format json " + Q(f.profile), " diff " + Q(f.profile) + " " + Q(f.profile)}) {
       auto r = Sh(Bin() + cmd + " >/dev/full");
       INFO(cmd);
       CHECK(r.code == 2);
@@ -182,9 +182,8 @@ TEST_CASE("faults: unwritable output: read-only file system, a folder nobody may
   // A read-only tmpfs in a private mount namespace: gone when the shell exits, whatever happens.
   std::string ro = f.dir / "ro";
   REQUIRE(::mkdir(ro.c_str(), 0755) == 0);
-  auto r = Sh("unshare -m sh -c " +
-              Q("mount -t tmpfs -o ro,size=64k tmpfs " + ro + " && " + Bin() + " generate -o " + ro + "/p.json " +
-                f.trace));
+  auto r = Sh("unshare -m sh -c " + Q("mount -t tmpfs -o ro,size=64k tmpfs " + ro + " && " + Bin() + " generate -o " +
+                                      ro + "/p.json " + f.trace));
   CHECK(r.code == 2);
   OneClearError(r, {"cannot write " + ro + "/p.json", "Read-only file system"});
 
@@ -207,22 +206,27 @@ TEST_CASE("faults: a full disk (64 KiB tmpfs): record -o, generate -o, validate 
   // In a private mount namespace: an earlier trace and profile on the tmpfs, then fill it, then every writer.
   // Each step prints "name rc" and the folder's listing and checksums, so the test sees what each left behind.
   std::string b = Bin(), err = f.dir / "err.txt";
-  std::string script = "set -u; cd " + Q(mnt) +
-                       " || exit 9; mount -t tmpfs -o size=64k tmpfs . || exit 9; cd " + Q(mnt) + " || exit 9; "
-                       "cp " + Q(f.trace) + " trace.json; cp " + Q(f.profile) + " profile.json; "
-                       "dd if=/dev/zero of=fill bs=4k >/dev/null 2>&1; sum0=$(cat trace.json profile.json | md5sum); "
-                       "step() { name=$1; shift; \"$@\" 2>" + err + " >/dev/null; rc=$?; "
-                       "  echo \"$name rc=$rc err=$(cat " + err + ")\"; }; "
-                       "step record " + b + " record -q -o trace.json -- /bin/ls /usr; "
-                       "step record-new " + b + " record -q -o new.json -- /bin/ls /usr; "
-                       "step record-profile " + b + " record -q -o /dev/null --profile profile.json -- /bin/true; "
-                       "step generate " + b + " generate -o profile.json " + Q(f.trace) + "; "
-                       "step generate-new " + b + " generate -o new.json " + Q(f.trace) + "; "
-                       "step bpf " + b + " validate --bpf new.bpf " + Q(f.profile) + "; "
-                       "step diff sh -c '" + b + " diff " + f.profile + " " + f.profile + " --format json >diff.json'; "
-                       "step validate sh -c '" + b + " validate --format json " + f.profile + " >validate.json'; "
-                       "[ \"$(cat trace.json profile.json | md5sum)\" = \"$sum0\" ] && echo earlier-unchanged; "
-                       "echo files: $(ls -a)\n";
+  const std::vector<std::string> script_lines = {
+      "set -u",
+      "cd " + Q(mnt) + " && mount -t tmpfs -o size=64k tmpfs . && cd " + Q(mnt) + " || exit 9",
+      "cp " + Q(f.trace) + " trace.json && cp " + Q(f.profile) + " profile.json",
+      "dd if=/dev/zero of=fill bs=4k >/dev/null 2>&1",
+      "sum0=$(cat trace.json profile.json | md5sum)",
+      "step() { name=$1; shift; \"$@\" 2>" + err + " >/dev/null; rc=$?; echo \"$name rc=$rc err=$(cat " + err +
+          ")\"; }",
+      "step record " + b + " record -q -o trace.json -- /bin/ls /usr",
+      "step record-new " + b + " record -q -o new.json -- /bin/ls /usr",
+      "step record-profile " + b + " record -q -o /dev/null --profile profile.json -- /bin/true",
+      "step generate " + b + " generate -o profile.json " + Q(f.trace),
+      "step generate-new " + b + " generate -o new.json " + Q(f.trace),
+      "step bpf " + b + " validate --bpf new.bpf " + Q(f.profile),
+      "step diff sh -c '" + b + " diff " + f.profile + " " + f.profile + " --format json >diff.json'",
+      "step validate sh -c '" + b + " validate --format json " + f.profile + " >validate.json'",
+      "[ \"$(cat trace.json profile.json | md5sum)\" = \"$sum0\" ] && echo earlier-unchanged",
+      "echo files: $(ls -a)",
+  };
+  std::string script;
+  for (const auto& line : script_lines) script += line + "\n";
   // The shell's own `>file` redirections create diff.json and validate.json before profilegen runs: they may
   // exist, empty; profilegen itself leaves nothing.
   Write(f.dir / "full.sh", script);
@@ -234,12 +238,16 @@ TEST_CASE("faults: a full disk (64 KiB tmpfs): record -o, generate -o, validate 
       if (l.rfind(name + " rc=", 0) == 0) return l;
     return std::string("(no line for " + name + ")");
   };
-  CHECK(step("record") == "record rc=125 err=profilegen: error: cannot write trace.json (write): No space left on device");
-  CHECK(step("record-new") == "record-new rc=125 err=profilegen: error: cannot write new.json (write): No space left on device");
+  CHECK(step("record") ==
+        "record rc=125 err=profilegen: error: cannot write trace.json (write): No space left on device");
+  CHECK(step("record-new") ==
+        "record-new rc=125 err=profilegen: error: cannot write new.json (write): No space left on device");
   CHECK(step("record-profile") ==
         "record-profile rc=125 err=profilegen: error: cannot write profile.json (write): No space left on device");
-  CHECK(step("generate") == "generate rc=2 err=profilegen: error: cannot write profile.json (write): No space left on device");
-  CHECK(step("generate-new") == "generate-new rc=2 err=profilegen: error: cannot write new.json (write): No space left on device");
+  CHECK(step("generate") ==
+        "generate rc=2 err=profilegen: error: cannot write profile.json (write): No space left on device");
+  CHECK(step("generate-new") ==
+        "generate-new rc=2 err=profilegen: error: cannot write new.json (write): No space left on device");
   CHECK(step("bpf") == "bpf rc=2 err=profilegen: error: cannot write new.bpf (write): No space left on device");
   CHECK(step("diff") == "diff rc=2 err=profilegen: error: cannot write to stdout: No space left on device");
   CHECK(step("validate").rfind("validate rc=2 err=profilegen: error: cannot write to stdout", 0) == 0);

@@ -187,8 +187,8 @@ TEST_CASE("stress: a setuid-root program run as nobody still gains euid 0 under 
   Run r = RecordMatchesStrace(dir, as_nobody + id);
   CHECK(r.output == "stress_setuid: ruid=65534 euid=0\n");
   // The test can fail: with no_new_privs (what record sets without CAP_SYS_ADMIN) setuid does not elevate.
-  auto nnp = Sh(Record(dir, "nnp.json") + "setpriv --no-new-privs --reuid=nobody --regid=nogroup --clear-groups -- " +
-                id);
+  auto nnp =
+      Sh(Record(dir, "nnp.json") + "setpriv --no-new-privs --reuid=nobody --regid=nogroup --clear-groups -- " + id);
   CHECK(nnp.output == "stress_setuid: ruid=65534 euid=65534\n");
   // A real setuid program: passwd -S reads /etc/shadow, which only its elevated euid can.
   if (access("/usr/bin/passwd", X_OK) == 0) {
@@ -216,9 +216,10 @@ TEST_CASE("stress: record itself stopped with SIGSTOP and continued, five times 
   RequireSameSets(harness::TraceNames(t), StraceSet(dir));
 }
 
-TEST_CASE("stress: SIGTERM, SIGINT and SIGHUP to record reach a command that handles them and carries on "
-          "[ptrace][root]",
-          "[ptrace][root]") {
+TEST_CASE(
+    "stress: SIGTERM, SIGINT and SIGHUP to record reach a command that handles them and carries on "
+    "[ptrace][root]",
+    "[ptrace][root]") {
   if (!harness::RequireRoot()) return;
   harness::TempDir dir;
   // Each signal goes to record once the command is ready; the command catches it and goes on, so record must
@@ -236,15 +237,15 @@ TEST_CASE("stress: SIGTERM, SIGINT and SIGHUP to record reach a command that han
   CHECK(Count(t, "rt_sigsuspend") >= 1);
   // The same run under strace, the signals sent to the command itself.
   auto st = Sh(Strace(dir) + Sample("stress_sigcatch") + " " + (dir / "pid2") + " >" + (dir / "out2") +
-               " 2>&1 & st=$!; " + WaitLines(dir / "pid2", 1) + send_all("$(cat " + (dir / "pid2") + ")") +
-               "wait $st");
+               " 2>&1 & st=$!; " + WaitLines(dir / "pid2", 1) + send_all("$(cat " + (dir / "pid2") + ")") + "wait $st");
   REQUIRE(st.code == 0);
   RequireSameSets(harness::TraceNames(t), StraceSet(dir));
 }
 
-TEST_CASE("stress: a process tree that never exits, stopped with SIGTERM to record: the trace is written "
-          "[ptrace][root]",
-          "[ptrace][root]") {
+TEST_CASE(
+    "stress: a process tree that never exits, stopped with SIGTERM to record: the trace is written "
+    "[ptrace][root]",
+    "[ptrace][root]") {
   if (!harness::RequireRoot()) return;
   harness::TempDir dir;
   // 30 processes that all wait forever. The forwarded SIGTERM ends the main process; the 29 it leaves behind
@@ -265,9 +266,10 @@ TEST_CASE("stress: a process tree that never exits, stopped with SIGTERM to reco
   RequireSameSets(harness::TraceNames(t), StraceSet(dir));
 }
 
-TEST_CASE("stress: record killed with SIGKILL leaves no tracee running and replaces no earlier trace "
-          "[ptrace][root]",
-          "[ptrace][root]") {
+TEST_CASE(
+    "stress: record killed with SIGKILL leaves no tracee running and replaces no earlier trace "
+    "[ptrace][root]",
+    "[ptrace][root]") {
   if (!harness::RequireRoot()) return;
   harness::TempDir dir;
   REQUIRE(Sh(Record(dir) + "true").code == 0);
