@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <optional>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -586,6 +587,12 @@ class Builder {
     std::sort(imported.begin(), imported.end());
     imported.erase(std::unique(imported.begin(), imported.end()), imported.end());
     s_.imported_roots = std::move(imported);
+    // A program that calls dlsym may call any function whose name it holds as a string (V8 looks up
+    // pkey_alloc this way): those names are resolved like imports when the program is put together.
+    if (import_index_.count("dlsym") || import_index_.count("dlvsym")) {
+      std::set<std::string> names(image_.identifiers.begin(), image_.identifiers.end());
+      s_.dlsym_names.assign(names.begin(), names.end());
+    }
   }
 
   const ElfImage& image_;

@@ -221,6 +221,18 @@ class Reader {
     }
   }
 
+  /// NUL-terminated C identifiers (3 to 64 characters) in a read-only data section.
+  void ScanIdentifiers(const uint8_t* p, uint64_t size) {
+    uint64_t start = 0;
+    for (uint64_t i = 0; i < size; ++i) {
+      uint8_t c = p[i];
+      bool ident = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || (i > start && c >= '0' && c <= '9');
+      if (ident) continue;
+      if (c == 0 && i - start >= 3 && i - start <= 64) out_.identifiers.emplace_back(p + start, p + i);
+      start = i + 1;
+    }
+  }
+
   /// Pointer-sized, aligned words in data that point into code: function pointers of non-PIE programs.
   void ScanData(Elf_Scn* scn) {
     GElf_Shdr sh;
@@ -228,9 +240,10 @@ class Reader {
     if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_type == SHT_NOBITS) return;
     const uint8_t* p = FileRange(bytes_, sh.sh_offset, sh.sh_size);
     if (!p) throw BadElf(path_, "truncated (a data section lies outside the file)");
+    if (!(sh.sh_flags & SHF_WRITE) && sh.sh_type == SHT_PROGBITS) ScanIdentifiers(p, sh.sh_size);
     size_t w = out_.is64 ? 8 : 4;
     bool init = std::find(init_arrays_.begin(), init_arrays_.end(), scn) != init_arrays_.end();
-    // Position-independent files keep their pointers in RELA relocations (read above), not in the data.
+    // Position-independent files keep their pointers in relocations (read elsewhere), not in the data.
     if (out_.shared && !init) return;
     for (uint64_t off = (w - sh.sh_addr % w) % w; off + w <= sh.sh_size; off += w) {
       uint64_t v = ReadWord(p + off, out_.is64);

@@ -37,6 +37,8 @@ struct ElfImage {
   std::vector<uint64_t> code_pointers;   ///< addresses inside code held by data or relocations
   uint64_t got_plt = 0;  ///< address of .got.plt (i386 PLT stubs address slots relative to it through ebx)
   std::vector<std::string> import_pointers;  ///< imported functions whose address data holds
+  /// Identifier-like strings in read-only data: the names a program may look up with dlsym.
+  std::vector<std::string> identifiers;
 
   /// Whether `addr` lies in one of the code sections.
   bool InCode(uint64_t addr) const;

@@ -181,6 +181,12 @@ class Program {
     const BinarySummary& s = bins_[b].summary;
     for (uint32_t r : s.roots) Reach(b, r);
     for (uint32_t i : s.imported_roots) ReachImport(b, i);
+    for (const std::string& name : s.dlsym_names) {
+      for (Bin& other : bins_) {
+        auto e = other.summary.exports.find(name);
+        if (e != other.summary.exports.end()) Reach(static_cast<size_t>(&other - bins_.data()), e->second);
+      }
+    }
     bool is_explicit = std::find(explicit_.begin(), explicit_.end(), b) != explicit_.end();
     if (is_explicit) {
       for (const auto& [name, f] : s.exports) Reach(b, f);

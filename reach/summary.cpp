@@ -27,7 +27,7 @@ std::vector<uint8_t> SerializeSummary(const BinarySummary& s) {
             {"interp", s.interp},          {"needed", s.needed},     {"runpath", s.runpath},
             {"functions", fs},             {"imports", s.import_names}, {"exports", s.exports},
             {"roots", s.roots},            {"imported_roots", s.imported_roots}, {"entry", s.entry},
-            {"instructions", s.instructions}};
+            {"instructions", s.instructions}, {"dlsym_names", s.dlsym_names}};
   return json::to_msgpack(j);
 }
 
@@ -47,6 +47,7 @@ BinarySummary DeserializeSummary(const std::vector<uint8_t>& bytes) {
     s.imported_roots = j.at("imported_roots").get<std::vector<uint32_t>>();
     s.entry = j.at("entry");
     s.instructions = j.at("instructions");
+    s.dlsym_names = j.at("dlsym_names").get<std::vector<std::string>>();
     for (const json& fj : j.at("functions")) {
       Function f;
       f.addr = fj.at(0);

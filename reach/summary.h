@@ -13,7 +13,7 @@
 namespace profilegen::reach {
 
 /// Bumped whenever the analysis changes what it finds: older cache entries are then ignored.
-inline constexpr int kAnalysisVersion = 2;
+inline constexpr int kAnalysisVersion = 3;
 
 /// What is known about a register at a call or syscall site.
 struct Value {
@@ -61,6 +61,8 @@ struct BinarySummary {
   std::map<std::string, uint32_t> exports;  ///< exported name -> function
   std::vector<uint32_t> roots;              ///< entry, init/fini code and address-taken functions
   std::vector<uint32_t> imported_roots;     ///< imports whose address is taken (import_names indexes)
+  /// When the binary imports dlsym: identifier strings of its read-only data, the names it may look up.
+  std::vector<std::string> dlsym_names;
   int64_t entry = -1;                       ///< function index of e_entry, -1 for libraries without one
   uint64_t instructions = 0;                ///< decoded, for statistics
 };
