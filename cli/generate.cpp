@@ -4,6 +4,8 @@
 #include "base/log.h"
 #include "cli/commands.h"
 #include "generator/options.h"
+#include "generator/reachable.h"
+#include "review/risk.h"
 #include "profile/writer.h"
 
 namespace profilegen::cli {
@@ -18,6 +20,7 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
     bool no_new_privileges = false;
     std::string args = "guard";
     std::vector<std::string> traces;
+    std::string reachable = "report";
   };
   auto a = std::make_shared<Args>();
   sub.add_option("-o,--output", a->output, "Where to write the profile (\"-\": stdout)")->default_str("-");
@@ -37,6 +40,11 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
   sub.add_flag("--no-new-privileges", a->no_new_privileges,
                "The container runs with no-new-privileges (a smaller runtime layer)");
   sub.add_option("--args", a->args, "Argument guards: none, guard or strict")->default_str("guard");
+  sub.add_option("--reachable", a->reachable,
+                 "Reachable but unobserved syscalls (traces from `record --reachable`): report them, or include "
+                 "those outside the risk catalogue")
+      ->check(CLI::IsMember({"report", "include"}))
+      ->default_str("report");
   sub.add_option("traces", a->traces, "Trace files from `profilegen record` (\"-\": stdin)")->required();
   sub.callback([a, &run] {
     run = [a]() -> int {
@@ -47,6 +55,8 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
       options.runtime = generator::ParseRuntime(a->runtime);
       options.no_new_privileges = a->no_new_privileges;
       options.args = generator::ParseArgPolicy(a->args);
+      options.include_reachable = generator::ParseReachablePolicy(a->reachable) == generator::ReachablePolicy::kInclude;
+      for (const review::RiskInfo& r : review::RiskCatalogue()) options.reachable_denied.emplace(r.syscall);
       generator::GenerateResult result = generator::Generate(generator::LoadAndMergeTraces(a->traces), options);
       for (const std::string& w : result.warnings) PrintWarning(w);
       WriteFileAtomically(a->output, profile::WriteProfile(result.profile));

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -6,6 +8,8 @@
 #include "base/log.h"
 #include "generator/generate.h"
 #include "profile/writer.h"
+#include "reach/cache.h"
+#include "reach/program.h"
 #include "cli/commands.h"
 #include "trace/trace.h"
 #include "tracer/recorder.h"
@@ -23,8 +27,33 @@ struct RecordArgs {
   std::string profile;
   std::string runtime = "runc";
   bool no_new_privileges = false;
+  bool reachable = false;
   std::vector<std::string> command;
 };
+
+/// record --reachable: the static reachable set of the executables that made the recorded syscalls (and
+/// their libraries), as the trace's schema v2 section. A file gone since (a deleted temporary) is a warning.
+void AddReachable(trace::Trace& t) {
+  std::set<std::string> exes;
+  for (const auto& [key, rec] : t.syscalls) {
+    if (!rec.first.exe.empty()) exes.insert(rec.first.exe);
+  }
+  reach::ScanOptions options;
+  options.cache_dir = reach::DefaultCacheDir();
+  try {
+    reach::Reachability r = reach::AnalyseProgram({exes.begin(), exes.end()}, options);
+    trace::Reachable out;
+    for (const reach::SyscallNumber& n : r.syscalls) {
+      if (auto name = sys::NameOf(n.arch, n.nr)) out.names[n.arch].insert(*name);
+    }
+    for (const reach::BinaryStats& b : r.binaries) out.binaries.push_back(b.path);
+    std::sort(out.binaries.begin(), out.binaries.end());
+    out.unresolved = r.unresolved.size();
+    t.reachable = std::move(out);
+  } catch (const Error& e) {
+    PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
+  }
+}
 
 std::string Summary(const trace::Trace& t, const std::string& output) {
   std::string arches;
@@ -53,6 +82,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.placement = args.cpus == "all" ? tracer::Placement::kFree : tracer::Placement::kSameCpu;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
+  if (args.reachable) AddReachable(result.trace);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
   if (!args.profile.empty()) {
@@ -95,6 +125,9 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
       ->capture_default_str();
   sub.add_flag("--no-new-privileges", args->no_new_privileges,
                "With --profile: the container runs with no-new-privileges (smaller runtime layer)");
+  sub.add_flag("--reachable", args->reachable,
+               "Also store the syscalls the recorded executables and their libraries can reach (static analysis, "
+               "cached; trace schema v2)");
   sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
   sub.prefix_command();
   sub.callback([args, &sub, &run] { run = [args, &sub] { return RunRecord(*args, sub); }; });

@@ -3,6 +3,7 @@
 /// spellings, so that cli/generate.cpp only wires options.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -31,6 +32,10 @@ struct GenerateOptions {
   Runtime runtime = Runtime::kRunc;
   bool no_new_privileges = false;
   ArgPolicy args = ArgPolicy::kGuard;
+  /// --reachable include: also allow reachable, unobserved syscalls (trace schema v2), except these names
+  /// (the risk catalogue, which the caller passes in: the generator does not depend on review/).
+  bool include_reachable = false;
+  std::set<std::string> reachable_denied;
 };
 
 /// "errno" | "kill-process" | "kill-thread" | "trap" | "log" (also the SCMP_ACT_* spelling of those).

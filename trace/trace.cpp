@@ -191,9 +191,9 @@ Trace ParseTrace(const std::string& text, const std::string& path) {
   }
   const json& version = r.Field(doc, "version", "(top level)");
   uint64_t ver = r.Uint(version, "version");
-  if (ver > kSchemaVersion) {
+  if (ver > static_cast<uint64_t>(kReachableSchemaVersion)) {
     r.Fail("version", "trace schema version " + std::to_string(ver) + " is newer than this profilegen understands (" +
-                          std::to_string(kSchemaVersion) + "); upgrade profilegen");
+                          std::to_string(kReachableSchemaVersion) + "); upgrade profilegen");
   }
   if (ver < 1) r.Fail("version", "unsupported trace schema version " + std::to_string(ver));
 
@@ -236,6 +236,7 @@ Trace ParseTrace(const std::string& text, const std::string& path) {
     if (!inserted) r.Fail(where, "duplicate entry for " + rec.DisplayName() + " on " + std::string(sys::ArchByToken(rec.arch)->scmp));
   }
   if (!t.host_arch) t.host_arch = t.syscalls.empty() ? sys::HostArch() : t.syscalls.begin()->first.first;
+  if (doc.contains("reachable")) t.reachable = ParseReachable(doc["reachable"], path);  // schema v2
   return t;
 }
 
@@ -244,7 +245,7 @@ Trace LoadTrace(const std::string& path) { return ParseTrace(ReadFile(path), pat
 std::string SerializeTrace(const Trace& t) {
   ordered_json doc;
   doc["profilegen"] = "trace";
-  doc["version"] = kSchemaVersion;
+  doc["version"] = t.reachable ? kReachableSchemaVersion : kSchemaVersion;
   doc["command"] = t.command;
   doc["started"] = t.started;
   doc["host"] = {{"kernel", t.kernel}, {"arch", std::string(sys::ArchByToken(t.host_arch) ? sys::ArchByToken(t.host_arch)->scmp : "")}};
@@ -281,6 +282,7 @@ std::string SerializeTrace(const Trace& t) {
     list.push_back(std::move(e));
   }
   doc["syscalls"] = std::move(list);
+  if (t.reachable) doc["reachable"] = ReachableJson(*t.reachable);  // schema v2
   return DumpCanonical(doc);
 }
 
@@ -302,6 +304,7 @@ void Merge(Trace& into, const Trace& from) {
   }
   into.runs += from.runs;
   into.tasks += from.tasks;
+  MergeReachable(into.reachable, from.reachable);
 }
 
 Trace MergeAll(const std::vector<Trace>& traces) {
