@@ -277,6 +277,14 @@ class Builder {
       if (image_.InCode(a)) starts.push_back(a);
     }
     if (image_.InCode(image_.entry)) starts.push_back(image_.entry);
+    // PLT stubs reached by a tail jump (`jmp posix_fadvise@plt`) are functions too, or the jump would land in
+    // whichever stub before them was called.
+    for (const CodeSection& c : image_.code) {
+      if (c.name.rfind(".plt", 0) != 0) continue;
+      for (const auto& [target, count] : d_.jump_targets) {
+        if (target >= c.addr && target - c.addr < c.bytes.size()) starts.push_back(target);
+      }
+    }
     // Addresses taken in code or data are functions too (stripped binaries name no others), but may also be
     // labels inside one: the flow starts there with nothing known.
     std::vector<uint64_t> hard = starts;

@@ -150,7 +150,7 @@ TEST_CASE("sound on the samples and real programs: everything observed is reacha
     return;
   }
   std::string dir = WorkDir();
-  for (std::string s : {"threads", "mkdir_tool", "mkdir_tool_static", "static32", "int80", "vfork", "signals"}) {
+  for (std::string s : {"threads", "pipeline", "mkdir_tool", "mkdir_tool_static", "static32", "int80", "vfork", "signals"}) {
     std::string path = kBuild + "/samples/" + s;
     if (access(path.c_str(), X_OK) != 0) {
       WARN("skipped: " << path << " is not built");
