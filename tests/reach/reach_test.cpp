@@ -14,6 +14,7 @@
 #include "reach/elf_image.h"
 #include "reach/program.h"
 #include "reach/report.h"
+#include "tests/support/skip.h"
 #include "trace/trace.h"
 
 namespace profilegen::reach {
@@ -62,7 +63,7 @@ TEST_CASE("the syscall() wrapper resolves at its call sites", "[reach]") {
   // through that call site. sample threads calls it.
   std::string threads = kBuild + "/samples/threads";
   if (access(threads.c_str(), X_OK) != 0) {
-    WARN("skipped: " << threads << " is not built");
+    support::Skip("the syscall() wrapper case", threads + " is not built");
     return;
   }
   Reachability r = AnalyseProgram({threads}, {});
@@ -73,7 +74,7 @@ TEST_CASE("statically linked programs, 64 and 32 bit", "[reach]") {
   for (std::string sample : {"mkdir_tool_static", "static32"}) {
     std::string path = kBuild + "/samples/" + sample;
     if (access(path.c_str(), X_OK) != 0) {
-      WARN("skipped: " << path << " is not built");
+      support::Skip(sample, path + " is not built");
       continue;
     }
     Reachability r = AnalyseProgram({path}, {});
@@ -123,6 +124,10 @@ TEST_CASE("a cached analysis gives the same result and is marked cached", "[reac
 /// Records `argv` with the built profilegen and checks that every syscall observed is reachable from the
 /// executables that made them (the first execve is the launcher's).
 void CheckSound(const std::vector<std::string>& argv) {
+  if (access(argv[0].c_str(), X_OK) != 0) {
+    support::Skip("soundness of " + argv[0], "it is not installed");
+    return;
+  }
   std::string dir = WorkDir();
   std::string cmd = kBuild + "/profilegen record -q -o " + dir + "/t.json --";
   for (const std::string& a : argv) cmd += " '" + a + "'";
@@ -146,14 +151,14 @@ void CheckSound(const std::vector<std::string>& argv) {
 
 TEST_CASE("sound on the samples and real programs: everything observed is reachable", "[reach][ptrace]") {
   if (access((kBuild + "/profilegen").c_str(), X_OK) != 0) {
-    WARN("skipped: " << kBuild << "/profilegen is not built");
+    support::Skip("soundness", kBuild + "/profilegen is not built");
     return;
   }
   std::string dir = WorkDir();
   for (std::string s : {"threads", "pipeline", "mkdir_tool", "mkdir_tool_static", "static32", "int80", "vfork", "signals"}) {
     std::string path = kBuild + "/samples/" + s;
     if (access(path.c_str(), X_OK) != 0) {
-      WARN("skipped: " << path << " is not built");
+      support::Skip("soundness of " + s, path + " is not built");
       continue;
     }
     SECTION(s) { CheckSound({path, dir + "/made"}); }
