@@ -1,5 +1,5 @@
 #pragma once
-/// Machine code -> a BinarySummary: decodes every code section with Zydis, splits it into functions, finds
+/// Machine code -> a BinarySummary: decodes every code section (reach/decode.h), splits it into functions, finds
 /// the syscall sites and the number each uses, and the calls between functions and to imports.
 #include "reach/elf_image.h"
 #include "reach/summary.h"
