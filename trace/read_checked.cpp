@@ -46,7 +46,8 @@ namespace {
 
 void ParseCommand(const FieldReader& r, const json& command, Trace& t) {
   if (!command.is_array()) r.Fail("command", "expected an array of strings");
-  for (size_t i = 0; i < command.size(); ++i) t.command.push_back(r.String(command[i], "command[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < command.size(); ++i)
+    t.command.push_back(r.String(command[i], "command[" + std::to_string(i) + "]"));
 }
 
 void ParseStarted(const FieldReader& r, const json& started, Trace& t) { t.started = r.String(started, "started"); }
@@ -181,7 +182,9 @@ Trace ParseTraceChecked(std::string_view text, const std::string& path) {
     SyscallRecord rec = ParseRecord(r, syscalls[i], where);
     SyscallKey key{rec.arch, rec.nr};
     auto [it, inserted] = t.syscalls.emplace(key, rec);
-    if (!inserted) r.Fail(where, "duplicate entry for " + rec.DisplayName() + " on " + std::string(sys::ArchByToken(rec.arch)->scmp));
+    if (!inserted)
+      r.Fail(where,
+             "duplicate entry for " + rec.DisplayName() + " on " + std::string(sys::ArchByToken(rec.arch)->scmp));
   }
   if (!t.host_arch) t.host_arch = t.syscalls.empty() ? sys::HostArch() : t.syscalls.begin()->first.first;
   return t;

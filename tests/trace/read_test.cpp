@@ -1,8 +1,8 @@
 // The fast reader (simdjson) against the checked one (nlohmann DOM): what the fast one reads, the checked one reads
 // the same; what it declines, ParseTrace hands to the checked one, so every message stays the checked reader's.
-#include <catch2/catch.hpp>
 #include <seccomp.h>
 
+#include <catch2/catch.hpp>
 #include <functional>
 #include <string>
 
@@ -111,12 +111,12 @@ TEST_CASE("fast reader: what it declines, the checked reader decides, with the s
   CHECK_FALSE(Agree(kHead + R"("exit": {"code": "0"}, "syscalls": []})"));
   CHECK_FALSE(Agree(R"({"profilegen": "trace", "version": 1, "host": {"arch": "SCMP_ARCH_X86_65"}, "syscalls": []})"));
   // Malformed JSON of every kind the probe found simdjson and nlohmann to differ on, or to agree on by luck.
-  for (std::string text : {std::string("\xef\xbb\xbf") + WithSyscalls(rec), WithSyscalls(rec) + std::string(1, '\0'),
-                           WithSyscalls(rec) + " x", kHead + "\"syscalls\": [" + rec + ",]}",
-                           kHead + R"("started": "\ud800", "syscalls": []})",
-                           kHead + R"("started": "\udc00", "syscalls": []})",
-                           kHead + "\"started\": \"a\x01\", \"syscalls\": []}",
-                           kHead + "\"started\": \"\xc0\x80\", \"syscalls\": []}", std::string("{"), std::string()}) {
+  for (std::string text :
+       {std::string("\xef\xbb\xbf") + WithSyscalls(rec), WithSyscalls(rec) + std::string(1, '\0'),
+        WithSyscalls(rec) + " x", kHead + "\"syscalls\": [" + rec + ",]}",
+        kHead + R"("started": "\ud800", "syscalls": []})", kHead + R"("started": "\udc00", "syscalls": []})",
+        kHead + "\"started\": \"a\x01\", \"syscalls\": []}", kHead + "\"started\": \"\xc0\x80\", \"syscalls\": []}",
+        std::string("{"), std::string()}) {
     Agree(text);
   }
   // 256 levels of nesting are read; 257 are refused by both, with the checked reader's message.
