@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include "base/error.h"
+#include "trace/read_checked.h"
+#include "trace/trace.h"
 
 namespace profilegen::trace {
 
@@ -18,34 +20,25 @@ nlohmann::ordered_json ReachableJson(const Reachable& r) {
   return j;
 }
 
-Reachable ParseReachable(const nlohmann::json& j, const std::string& path) {
-  auto fail = [&](const std::string& where, const std::string& what) {
-    return Error(path + ": reachable" + where + ": " + what);
+void ParseReachableSection(const FieldReader& r, const nlohmann::json& j, Trace& t) {
+  auto list = [&](const nlohmann::json& v, const std::string& where, auto&& add) {
+    if (!v.is_array()) r.Fail(where, "expected an array of strings");
+    for (size_t i = 0; i < v.size(); ++i) add(r.String(v[i], where + "[" + std::to_string(i) + "]"));
   };
-  if (!j.is_object()) throw fail("", "expected an object");
-  Reachable r;
-  if (j.contains("binaries")) {
-    if (!j["binaries"].is_array()) throw fail(".binaries", "expected an array of strings");
-    for (const auto& b : j["binaries"]) {
-      if (!b.is_string()) throw fail(".binaries", "expected an array of strings");
-      r.binaries.push_back(b.get<std::string>());
-    }
-  }
-  if (j.contains("unresolved")) {
-    if (!j["unresolved"].is_number_unsigned()) throw fail(".unresolved", "expected a count");
-    r.unresolved = j["unresolved"].get<uint64_t>();
-  }
-  if (!j.contains("syscalls") || !j["syscalls"].is_object()) throw fail(".syscalls", "expected an object");
-  for (const auto& [arch, names] : j["syscalls"].items()) {
+  if (!j.is_object()) r.Fail("reachable", "expected an object");
+  Reachable out;
+  const nlohmann::json& binaries = r.Field(j, "binaries", "reachable", false);
+  if (!binaries.is_null()) list(binaries, "reachable.binaries", [&](std::string s) { out.binaries.push_back(s); });
+  const nlohmann::json& unresolved = r.Field(j, "unresolved", "reachable", false);
+  if (!unresolved.is_null()) out.unresolved = r.Uint(unresolved, "reachable.unresolved");
+  const nlohmann::json& syscalls = r.Field(j, "syscalls", "reachable");
+  if (!syscalls.is_object()) r.Fail("reachable.syscalls", "expected an object");
+  for (const auto& [arch, names] : syscalls.items()) {
     auto info = sys::ArchByScmpName(arch);
-    if (!info) throw fail(".syscalls." + arch, "unknown architecture");
-    if (!names.is_array()) throw fail(".syscalls." + arch, "expected an array of names");
-    for (const auto& n : names) {
-      if (!n.is_string()) throw fail(".syscalls." + arch, "expected an array of names");
-      r.names[info->token].insert(n.get<std::string>());
-    }
+    if (!info) r.Fail("reachable.syscalls." + arch, "unknown architecture");
+    list(names, "reachable.syscalls." + arch, [&](std::string s) { out.names[info->token].insert(s); });
   }
-  return r;
+  t.reachable = std::move(out);
 }
 
 void MergeReachable(std::optional<Reachable>& into, const std::optional<Reachable>& from) {

@@ -25,8 +25,9 @@ struct Reachable {
 
 /// {"binaries": [...], "unresolved": N, "syscalls": {"SCMP_ARCH_X86_64": [names]}}
 nlohmann::ordered_json ReachableJson(const Reachable& r);
-/// Throws Error "PATH: reachable...: ..." for a malformed section.
-Reachable ParseReachable(const nlohmann::json& j, const std::string& path);
+class FieldReader;
+/// The "reachable" section (a TraceSection of read_checked.cpp); errors "PATH: reachable.WHERE: WHAT".
+void ParseReachableSection(const FieldReader& r, const nlohmann::json& j, struct Trace& t);
 /// Union (a merged trace's programs may reach what any of them reaches); none stays none only if both are.
 void MergeReachable(std::optional<Reachable>& into, const std::optional<Reachable>& from);
 
