@@ -19,7 +19,7 @@ struct RecordArgs {
   int pid = 0;
   bool quiet = false;
   bool no_seccomp = false;
-  std::string cpus = "same";
+  std::string cpus = "all";
   std::string profile;
   std::string runtime = "runc";
   bool no_new_privileges = false;
@@ -50,7 +50,9 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.command = args.command;
   options.attach_pid = args.pid;
   options.no_seccomp = args.no_seccomp;
-  options.placement = args.cpus == "all" ? tracer::Placement::kFree : tracer::Placement::kSameCpu;
+  options.placement = args.cpus == "same"     ? tracer::Placement::kSameCpu
+                      : args.cpus == "tracer" ? tracer::Placement::kTracerCpu
+                                              : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
@@ -81,12 +83,14 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                  "A trace whose syscalls are let through without stopping (repeatable); they are carried over "
                  "into the output")
       ->check(CLI::ExistingFile);
-  sub.add_option("--pid", args->pid, "Attach to a running process and all its threads; SIGINT/SIGTERM detaches")
+  sub.add_option("--pid", args->pid,
+                 "Attach to a running process and all its threads; SIGINT, SIGTERM, SIGHUP or ^C detaches")
       ->check(CLI::PositiveNumber);
   sub.add_flag("-q,--quiet", args->quiet, "No summary line on stderr");
   sub.add_option("--cpus", args->cpus,
-                 "same: tracer and command share one CPU (fastest in VMs; the command sees one CPU); all: no pinning")
-      ->check(CLI::IsMember({"same", "all"}))
+                 "all: no pinning; tracer: the tracer is pinned to one CPU, the command keeps all of its CPUs; "
+                 "same: tracer and command share one CPU (the command sees one CPU)")
+      ->check(CLI::IsMember({"all", "tracer", "same"}))
       ->capture_default_str();
   sub.add_option("--profile", args->profile,
                  "Also generate a profile from this recording (as `profilegen generate` with its defaults)");
