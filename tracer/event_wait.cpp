@@ -31,11 +31,20 @@ EventWaiter::EventWaiter(bool take_signals) : take_signals_(take_signals) {
 }
 
 EventWaiter::~EventWaiter() {
-  // Take what is still pending (SIGCHLDs, a late SIGINT): the recording it was meant for is over.
+  // SIGCHLDs still pending are of no use to anyone now.
+  sigset_t chld;
+  sigemptyset(&chld);
+  sigaddset(&chld, SIGCHLD);
   timespec zero{0, 0};
-  while (::sigtimedwait(&set_, nullptr, &zero) > 0) {
+  while (::sigtimedwait(&chld, nullptr, &zero) > 0) {
   }
-  ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
+  // SIGINT, SIGTERM and SIGHUP stay blocked: the recording is over, and a second ^C must not kill profilegen
+  // while it writes the trace (the process exits right after). A signal that came meanwhile stays pending.
+  sigset_t mask = old_mask_;
+  if (take_signals_) {
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, sig);
+  }
+  ::sigprocmask(SIG_SETMASK, &mask, nullptr);
   ::sigaction(SIGCHLD, &old_chld_, nullptr);
 }
 

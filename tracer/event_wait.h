@@ -22,7 +22,9 @@ struct Event {
 /// taken only by Next(): a signal can no longer slip in between a check and a blocking waitpid, and an idle
 /// tracee that never stops again cannot keep record from noticing it. SIGCHLD's disposition is the default
 /// meanwhile (with SIG_IGN the kernel would not send it for ptrace stops). The old mask and action come back
-/// after. Construct it before forking the command, whose child must call RestoreInChild() before exec.
+/// after, except that SIGINT/SIGTERM/SIGHUP, when taken, stay blocked: a late one must not kill profilegen
+/// before it has written the trace. Construct it before forking the command, whose child must call
+/// RestoreInChild() before exec.
 class EventWaiter {
  public:
   explicit EventWaiter(bool take_signals);

@@ -38,7 +38,8 @@ struct RecordResult {
   int exit_code = 0;  ///< the command's code, 128+N for signal N; 126/127 when it could not be executed
 };
 
-/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125).
+/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125). With forward_signals,
+/// SIGINT, SIGTERM and SIGHUP are left blocked in the calling process when it returns (see EventWaiter).
 RecordResult Record(const RecordOptions& options);
 
 }  // namespace profilegen::tracer
