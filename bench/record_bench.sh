@@ -47,9 +47,9 @@ bench() {
     "$(ratio "$same" "$native")" "$(ratio "$same" "$strace")" "$(ratio "$known" "$native")"
 }
 
-# Inputs for the parallel workloads: a 24 MB file for xz (-1 cuts it into 3 MB blocks, one per thread), and a
+# Inputs for the parallel workloads: a 4 MB file for xz (cut into 1 MB blocks, one per thread at a time), and a
 # few C files with a Makefile.
-for i in $(seq 40); do base64 -w 76 </dev/urandom | head -c 300000; seq 1 20000; done >"$tmp/xz.in"
+for i in $(seq 10); do head -c 225000 /dev/urandom | base64 -w 76; seq 1 20000; done >"$tmp/xz.in"
 mkdir -p "$tmp/build"
 for i in 1 2 3 4 5 6; do
   {
@@ -69,7 +69,7 @@ echo "(each record ratio is against native; in brackets against strace -f)"
 bench "dd bs=1 count=$dd_count" dd if=/dev/zero of=/dev/null bs=1 count="$dd_count"
 bench "tar of /usr/include" tar cf /dev/null /usr/include
 bench "4 threads (samples/threads)" "$samples/threads"
-bench "thread pool on all CPUs" "$samples/thread_pool"
-bench "xz -T0 -1 of 24 MB" xz -T0 -1 -c "$tmp/xz.in"
+bench "thread pool on all CPUs" "$samples/thread_pool" 100000
+bench "xz -T0 -1 of 4 MB, 1 MB blocks" xz -T0 -1 --block-size=1MiB -c "$tmp/xz.in"
 bench "make -j\$(nproc), 6 C files" sh -c "cd '$tmp/build' && rm -f *.o && make -s -j\$(nproc)"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

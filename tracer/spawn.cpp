@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <cstring>
 
 #include "base/error.h"
 #include "base/fd.h"
@@ -173,8 +174,9 @@ void Recorder::Spawn() {
     if (failure.stage == 1) {
       throw SystemError("cannot install the seccomp filter in the command's process", failure.err, kExitInternal);
     }
-    throw SystemError("cannot execute " + main_path_, failure.err,
-                      failure.err == ENOENT ? kExitNotFound : kExitNotExecutable);
+    throw Error("cannot execute " + main_path_ + ": " + std::strerror(failure.err) +
+                    ExecFailureHint(main_path_, failure.err),
+                failure.err == ENOENT ? kExitNotFound : kExitNotExecutable);
   }
 }
 

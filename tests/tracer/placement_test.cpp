@@ -12,7 +12,10 @@ TEST_CASE("by default the recorded program sees the same CPUs as without record 
                             "print(len(os.sched_getaffinity(0)), os.cpu_count())\"'";
   auto native = Sh(probe);
   REQUIRE(native.code == 0);
-  if (std::atoi(native.output.c_str()) < 2) WARN("only one CPU here: this check cannot tell a pinned command apart");
+  if (std::atoi(native.output.c_str()) < 2) {
+    support::Skip("the CPU view check", "one CPU here: a pinned command cannot be told apart");
+    return;
+  }
   auto recorded = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- " + probe);
   REQUIRE(recorded.code == 0);
   CHECK(recorded.output == native.output);

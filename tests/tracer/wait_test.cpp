@@ -10,8 +10,8 @@ using harness::Sample;
 using harness::Sh;
 
 TEST_CASE("signals are sent only to live tracees, never to a pid that is gone [ptrace]", "[ptrace]") {
-  if (Sh("command -v strace").code != 0) {
-    WARN("skipped: no strace to watch the kill() calls record makes");
+  if (!support::Need("the live-tracee signal check", "strace (to watch record's kill() calls)",
+                     Sh("command -v strace").code == 0)) {
     return;
   }
   harness::TempDir dir;
