@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Times, in one run, each workload natively, under `strace -f -o /dev/null`, under `profilegen record` with each
-# CPU placement (--cpus all: no pinning; tracer: the tracer pinned, the command free; same: both on one CPU)
-# and under `record --known` (default placement), and prints ratios of the medians of REPS runs.
+# CPU placement (--cpus all, the default: no pinning; same: tracer and command on one CPU) and under
+# `record --known` (default placement), and prints ratios of the medians of REPS runs.
 # Workloads: a syscall-heavy loop (dd bs=1), tar, a 4-thread sample, and parallel ones that size themselves by
 # the CPUs they see: a thread pool, `xz -T0` and `make -j$(nproc)` of a few C files.
 # Ratios, not absolute times: these machines are noisy. ONLY=regex picks workloads by label.
@@ -33,17 +33,15 @@ bench() {
   shift
   [[ $label =~ $only ]] || return 0
   "$bin" record -q -o "$tmp/known.json" -- "$@" >/dev/null 2>&1
-  local native strace all tracer same known
+  local native strace all same known
   native=$(time_ms "$@")
   strace=$(time_ms strace -f -qq -o /dev/null "$@")
   all=$(time_ms "$bin" record -q --cpus all -o "$tmp/t.json" -- "$@")
-  tracer=$(time_ms "$bin" record -q --cpus tracer -o "$tmp/t.json" -- "$@")
   same=$(time_ms "$bin" record -q --cpus same -o "$tmp/t.json" -- "$@")
   known=$(time_ms "$bin" record -q --known "$tmp/known.json" -o "$tmp/t.json" -- "$@")
-  printf '%-30s native %6s ms | strace -f %5s x | record --cpus all %5s x (%s x strace) | tracer %5s x (%s x strace) | same %5s x (%s x strace) | --known %5s x\n' \
+  printf '%-30s native %6s ms | strace -f %5s x | record --cpus all %5s x (%s x strace) | same %5s x (%s x strace) | --known %5s x\n' \
     "$label" "$native" "$(ratio "$strace" "$native")" \
     "$(ratio "$all" "$native")" "$(ratio "$all" "$strace")" \
-    "$(ratio "$tracer" "$native")" "$(ratio "$tracer" "$strace")" \
     "$(ratio "$same" "$native")" "$(ratio "$same" "$strace")" "$(ratio "$known" "$native")"
 }
 

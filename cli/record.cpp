@@ -50,9 +50,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.command = args.command;
   options.attach_pid = args.pid;
   options.no_seccomp = args.no_seccomp;
-  options.placement = args.cpus == "same"     ? tracer::Placement::kSameCpu
-                      : args.cpus == "tracer" ? tracer::Placement::kTracerCpu
-                                              : tracer::Placement::kFree;
+  options.placement = args.cpus == "same" ? tracer::Placement::kSameCpu : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
@@ -88,9 +86,9 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
       ->check(CLI::PositiveNumber);
   sub.add_flag("-q,--quiet", args->quiet, "No summary line on stderr");
   sub.add_option("--cpus", args->cpus,
-                 "all: no pinning; tracer: the tracer is pinned to one CPU, the command keeps all of its CPUs; "
-                 "same: tracer and command share one CPU (the command sees one CPU)")
-      ->check(CLI::IsMember({"all", "tracer", "same"}))
+                 "all: no pinning, the command sees the CPUs record was given; same: tracer and command share one "
+                 "CPU (sometimes faster on syscall-heavy loops, but the command sees one CPU)")
+      ->check(CLI::IsMember({"all", "same"}))
       ->capture_default_str();
   sub.add_option("--profile", args->profile,
                  "Also generate a profile from this recording (as `profilegen generate` with its defaults)");

@@ -11,11 +11,11 @@
 
 namespace profilegen::tracer {
 
-/// Where the tracer and its tracees run (bench/record_bench.sh measures each; README "Performance").
+/// Where the tracer and its tracees run (bench/record_bench.sh measures both; README "Performance"). Pinning only
+/// the tracer and leaving the command free was measured too and never paid (it was dropped).
 enum class Placement {
-  kFree,       ///< no pinning: the command sees the CPUs record was given
-  kTracerCpu,  ///< the tracer pinned to the CPU it starts on; the command keeps the CPUs record was given
-  kSameCpu,    ///< tracer and command pinned to one CPU: no cross-CPU wakeups, but the command sees one CPU
+  kFree,     ///< no pinning: the command sees the CPUs record was given (the default)
+  kSameCpu,  ///< tracer and command pinned to one CPU: no cross-CPU wakeups, but the command sees one CPU
 };
 
 struct RecordOptions {

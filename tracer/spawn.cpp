@@ -32,7 +32,6 @@ struct ChildPlan {
   char* const* argv = nullptr;
   const std::vector<sock_filter>* filter = nullptr;  // null: no seccomp (PTRACE_SYSCALL mode)
   bool set_no_new_privs = false;
-  const cpu_set_t* affinity = nullptr;  // the mask to give back to the command (the tracer pinned itself)
   const EventWaiter* waiter = nullptr;
 };
 
@@ -52,7 +51,6 @@ struct ChildFailure {
   if (n != 1) ::_exit(kExitInternal);  // the recorder died before attaching
   ::close(go_fd);
   plan.waiter->RestoreInChild();
-  if (plan.affinity != nullptr) ::sched_setaffinity(0, sizeof *plan.affinity, plan.affinity);
   if (plan.filter != nullptr) {
     if (plan.set_no_new_privs && ::prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
       ChildFailure f{1, errno};
@@ -72,12 +70,13 @@ struct ChildFailure {
   ::_exit(f.err == ENOENT ? kExitNotFound : kExitNotExecutable);
 }
 
-/// Pins the tracer to the CPU it runs on for the recording (Placement::kTracerCpu, kSameCpu) and gives the old
-/// mask back after. A ptrace round trip between tasks on one CPU needs no cross-CPU wakeup.
-class TracerPin {
+/// Placement::kSameCpu: pins the tracer to the CPU it runs on for the recording, and the command with it (it
+/// inherits the mask); gives the tracer its old mask back after. A ptrace round trip between tasks on one CPU
+/// needs no cross-CPU wakeup, but the command sees one CPU.
+class SameCpuPin {
  public:
-  explicit TracerPin(Placement placement) {
-    if (placement == Placement::kFree) return;
+  explicit SameCpuPin(Placement placement) {
+    if (placement != Placement::kSameCpu) return;
     if (::sched_getaffinity(0, sizeof original_, &original_) != 0) return;
     int cpu = ::sched_getcpu();
     if (cpu < 0) return;
@@ -86,13 +85,11 @@ class TracerPin {
     CPU_SET(cpu, &one);
     pinned_ = ::sched_setaffinity(0, sizeof one, &one) == 0;
   }
-  ~TracerPin() {
+  ~SameCpuPin() {
     if (pinned_) ::sched_setaffinity(0, sizeof original_, &original_);
   }
-  TracerPin(const TracerPin&) = delete;
-  TracerPin& operator=(const TracerPin&) = delete;
-  bool pinned() const { return pinned_; }
-  const cpu_set_t* original() const { return &original_; }
+  SameCpuPin(const SameCpuPin&) = delete;
+  SameCpuPin& operator=(const SameCpuPin&) = delete;
 
  private:
   cpu_set_t original_{};
@@ -125,15 +122,13 @@ void Recorder::Spawn() {
   std::vector<char*> argv;
   for (const std::string& a : options_.command) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  TracerPin pin(options_.placement);
+  SameCpuPin pin(options_.placement);
   ChildPlan plan;
   plan.path = main_path_;
   plan.argv = argv.data();
   plan.filter = syscall_mode_ ? nullptr : &filter;
   // As root (CAP_SYS_ADMIN) the filter needs no no_new_privs, so setuid programs keep working.
   plan.set_no_new_privs = !HasCapSysAdmin();
-  // kTracerCpu: the command gets back the CPUs record was given; kSameCpu: it keeps the tracer's one CPU.
-  plan.affinity = pin.pinned() && options_.placement == Placement::kTracerCpu ? pin.original() : nullptr;
   plan.waiter = &waiter_;
 
   int go[2], err[2];
