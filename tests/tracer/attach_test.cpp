@@ -47,7 +47,7 @@ TEST_CASE("record --pid: ^C typed in its terminal detaches and writes the trace 
   harness::TempDir dir;
   Background target("sleep 300", dir / "target.out");  // idle: blocked in clock_nanosleep
   // A tmux server of our own (its own socket), running record in a pseudo-terminal as its foreground job.
-  std::string tmux = "tmux -L profilegen-test-" + std::to_string(::getpid()) + " ";
+  std::string tmux = "tmux -S " + (dir / "tmux.socket") + " ";  // (removed with the folder)
   std::string inner = Binary() + " record --pid " + std::to_string(target.pid()) + " -o " + (dir / "t.json") +
                       " 2>" + (dir / "err") + "; echo rc=$? >" + (dir / "rc");
   REQUIRE(Sh(tmux + "new-session -d -x 120 -y 30 '" + inner + "'").code == 0);
