@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "profile/model.h"
@@ -30,6 +31,9 @@ struct GenerateOptions {
   std::vector<sys::ArchToken> extra_arches;
   Runtime runtime = Runtime::kRunc;
   bool no_new_privileges = false;
+  /// More runtime layers to add to the one above (traces recorded under several runtimes or no-new-privileges
+  /// settings: generator/layer_choice.h).
+  std::vector<std::pair<Runtime, bool>> more_layers;
   ArgPolicy args = ArgPolicy::kGuard;
 };
 

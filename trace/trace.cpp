@@ -226,6 +226,7 @@ Trace ParseTrace(const std::string& text, const std::string& path) {
   const json& runs = r.Field(doc, "runs", "(top level)", false);
   if (!runs.is_null()) t.runs = r.Uint(runs, "runs");
 
+  t.containers = ParseContainers(doc, path);
   const json& syscalls = r.Field(doc, "syscalls", "(top level)");
   if (!syscalls.is_array()) r.Fail("syscalls", "expected an array");
   for (size_t i = 0; i < syscalls.size(); ++i) {
@@ -254,6 +255,7 @@ std::string SerializeTrace(const Trace& t) {
   doc["exit"] = exit;
   doc["tasks"] = t.tasks;
   if (t.runs != 1) doc["runs"] = t.runs;
+  for (const ContainerFacts& c : t.containers) doc["containers"].push_back(ContainerFactsJson(c));
 
   std::vector<const SyscallRecord*> recs;
   for (const auto& [key, rec] : t.syscalls) recs.push_back(&rec);
@@ -300,6 +302,7 @@ void Merge(Trace& into, const Trace& from) {
     if (std::tie(rec.first.exe, rec.first.pid) < std::tie(dst.first.exe, dst.first.pid)) dst.first = rec.first;
     for (const auto& [idx, values] : rec.args) dst.args[idx].Merge(values);
   }
+  MergeContainers(into.containers, from.containers);
   into.runs += from.runs;
   into.tasks += from.tasks;
 }
