@@ -141,13 +141,15 @@ ImageConfig QueryImage(const RunCommand& run) {
   Captured c = RunCapture(Client(run, {"image", "inspect", run.image}));
   if (c.status != 0) {
     // As `run` would: pull a missing image, unless told not to.
+    std::string why = FirstLine(c.err);
     if (run.Last("pull").value_or("missing") != "never") {
       Captured pull = RunCapture(Client(run, {"pull", run.image}));
       if (pull.status == 0) c = RunCapture(Client(run, {"image", "inspect", run.image}));
+      if (pull.status != 0) why = FirstLine(pull.err);
     }
     if (c.status != 0) {
       Fail("image " + run.image + " is not in " + EngineName(run.engine) + "'s store and could not be pulled (" +
-           FirstLine(c.err) + ")");
+           why + ")");
     }
   }
   return ParseImageInspect(c.out);
