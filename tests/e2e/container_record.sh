@@ -314,6 +314,20 @@ if [ -f "$ENG_WORK/docker-busybox-false/trace.json" ] && [ -f "$ENG_WORK/podman-
     fail "merged traces: the profile lacks one of the runtime layers"
   fi
 fi
+# The CI recipe's container flow (samples/ci/local-ci.sh --engine), on the image built from app.Dockerfile.
+if [ -z "$ONLY" ]; then
+  for engine in docker podman; do
+    case " $ENGINES " in *" $engine "*) ;; *) continue ;; esac
+    rc=0
+    TMPDIR=$ENG_WORK "$HERE/../../samples/ci/local-ci.sh" --profilegen "$PROFILEGEN" --engine "$engine" \
+      >"$ENG_WORK/local-ci-$engine.txt" 2>&1 || rc=$?
+    if [ "$rc" = 0 ]; then
+      echo "  samples/ci/local-ci.sh --engine $engine: exit 0 ($(grep -c '^\$ profilegen record' "$ENG_WORK/local-ci-$engine.txt") container recordings, gate passed)"
+    else
+      fail "samples/ci/local-ci.sh --engine $engine: exit $rc"; tail -n 20 "$ENG_WORK/local-ci-$engine.txt" | sed 's/^/    | /'
+    fi
+  done
+fi
 echo "== total $(( $(date +%s) - start )) s"
 [ "$FAILS" = 0 ] || { echo "FAILED: $FAILS"; exit 1; }
 echo PASS
