@@ -11,11 +11,11 @@
 namespace profilegen::engines {
 
 struct ContainerRecordOptions {
-  std::vector<std::string> command;        ///< the user's `docker run ...` (IsContainerRun holds)
-  std::string output;                      ///< the trace file on the host
-  std::string static_binary;               ///< --static-binary; empty: FindStaticProfilegen
+  std::vector<std::string> command;  ///< the user's `docker run ...` (IsContainerRun holds)
+  std::string output;                ///< the trace file on the host
+  std::string static_binary;         ///< --static-binary; empty: FindStaticProfilegen
   bool quiet = false;
-  std::vector<std::string> record_flags;   ///< record flags to pass on to the inner profilegen
+  std::vector<std::string> record_flags;  ///< record flags to pass on to the inner profilegen
 };
 
 /// Runs the recording; returns the engine's exit status (the container's, as `docker run` returns it).

@@ -86,8 +86,8 @@ trace::ContainerFacts ParseEngineInfo(Engine engine, const std::string& json_tex
     if (f.runtime == "runc" && doc.contains("RuncCommit")) f.runtime_version = Str(doc["RuncCommit"], "ID");
   } else {
     if (doc.contains("version")) f.engine_version = Str(doc["version"], "Version");
-    nlohmann::json oci = doc.contains("host") && doc["host"].contains("ociRuntime") ? doc["host"]["ociRuntime"]
-                                                                                      : nlohmann::json();
+    nlohmann::json oci =
+        doc.contains("host") && doc["host"].contains("ociRuntime") ? doc["host"]["ociRuntime"] : nlohmann::json();
     f.runtime = Str(oci, "name");
     f.runtime_version = ParseRuntimeVersion(Str(oci, "version"));
   }
@@ -148,8 +148,8 @@ ImageConfig QueryImage(const RunCommand& run) {
       if (pull.status != 0) why = FirstLine(pull.err);
     }
     if (c.status != 0) {
-      Fail("image " + run.image + " is not in " + EngineName(run.engine) + "'s store and could not be pulled (" +
-           why + ")");
+      Fail("image " + run.image + " is not in " + EngineName(run.engine) + "'s store and could not be pulled (" + why +
+           ")");
     }
   }
   return ParseImageInspect(c.out);

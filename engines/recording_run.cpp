@@ -23,7 +23,8 @@ void CheckRecordable(const RunCommand& run) {
     if (opt.rfind("seccomp=", 0) != 0 && opt.rfind("seccomp:", 0) != 0) continue;
     std::string profile = opt.substr(8);
     if (profile == "unconfined") continue;
-    Fail("--security-opt " + opt + " cannot be recorded: under the engine's filter a syscall it denies never "
+    Fail("--security-opt " + opt +
+         " cannot be recorded: under the engine's filter a syscall it denies never "
          "reaches the tracer; leave it out of the recording run (profilegen runs it with seccomp=unconfined)");
   }
   if (run.engine == Engine::kPodman && run.Flag("rootfs") && run.command.empty() && !run.Last("entrypoint")) {

@@ -14,12 +14,12 @@ inline constexpr const char* kInnerBinary = "/.profilegen/profilegen";
 inline constexpr const char* kInnerOutput = "/.profilegen/out";
 
 struct RecordingSetup {
-  std::string static_binary;             ///< host path of profilegen-static
-  std::string output_dir;                ///< host folder that receives the trace (mounted writable)
-  std::string output_name;               ///< the trace's file name in it
-  std::string facts_json;                ///< trace::ContainerFacts as JSON, completed inside the container
-  std::vector<std::string> record_flags; ///< extra `record` flags for the inner profilegen (--cpus all, ...)
-  std::vector<std::string> command;      ///< the container's entrypoint + command (ContainerCommand)
+  std::string static_binary;              ///< host path of profilegen-static
+  std::string output_dir;                 ///< host folder that receives the trace (mounted writable)
+  std::string output_name;                ///< the trace's file name in it
+  std::string facts_json;                 ///< trace::ContainerFacts as JSON, completed inside the container
+  std::vector<std::string> record_flags;  ///< extra `record` flags for the inner profilegen (--cpus all, ...)
+  std::vector<std::string> command;       ///< the container's entrypoint + command (ContainerCommand)
 };
 
 /// Throws Error (125) for run options under which a recording would be wrong: the user's own seccomp profile

@@ -166,7 +166,9 @@ RunCommand ParseRunCommand(const std::vector<std::string>& argv) {
     rc.dash_dash = true;
     ++i;
   }
-  if (i >= argv.size()) Fail(std::string(EngineName(rc.engine)) + " run needs an image: " + rc.program + " run [OPTIONS] IMAGE [COMMAND...]");
+  if (i >= argv.size())
+    Fail(std::string(EngineName(rc.engine)) + " run needs an image: " + rc.program +
+         " run [OPTIONS] IMAGE [COMMAND...]");
   rc.image = argv[i++];
   rc.command.assign(argv.begin() + static_cast<long>(i), argv.end());
   return rc;

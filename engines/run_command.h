@@ -23,13 +23,13 @@ struct RunOption {
 
 struct RunCommand {
   Engine engine = Engine::kDocker;
-  std::string program;                     ///< argv[0] as written ("docker", "/usr/bin/podman")
-  std::vector<std::string> global_words;   ///< the words between the program and `run` (`-H unix:///s`)
-  std::vector<std::string> subcommand;     ///< {"run"} or {"container", "run"}
-  std::vector<RunOption> options;          ///< the run options, in order
-  std::string image;                       ///< the image (podman --rootfs: the root folder)
-  std::vector<std::string> command;        ///< COMMAND [ARG...] after the image; empty when none was given
-  bool dash_dash = false;                  ///< a "--" stood between the options and the image
+  std::string program;                    ///< argv[0] as written ("docker", "/usr/bin/podman")
+  std::vector<std::string> global_words;  ///< the words between the program and `run` (`-H unix:///s`)
+  std::vector<std::string> subcommand;    ///< {"run"} or {"container", "run"}
+  std::vector<RunOption> options;         ///< the run options, in order
+  std::string image;                      ///< the image (podman --rootfs: the root folder)
+  std::vector<std::string> command;       ///< COMMAND [ARG...] after the image; empty when none was given
+  bool dash_dash = false;                 ///< a "--" stood between the options and the image
 
   /// The last value of option `name` (e.g. "entrypoint"); nullopt when absent.
   std::optional<std::string> Last(const std::string& name) const;

@@ -48,8 +48,10 @@ bool IsStaticElf(const std::string& path) {
 std::string FindStaticProfilegen(const std::string& explicit_path) {
   if (!explicit_path.empty()) {
     if (!IsStaticElf(explicit_path)) {
-      throw Error("--static-binary " + explicit_path + " is dynamically linked: it would not start in an image "
-                  "without its libraries (build the profilegen-static target)", kExitInternal);
+      throw Error("--static-binary " + explicit_path +
+                      " is dynamically linked: it would not start in an image "
+                      "without its libraries (build the profilegen-static target)",
+                  kExitInternal);
     }
     return explicit_path;
   }
@@ -57,8 +59,10 @@ std::string FindStaticProfilegen(const std::string& explicit_path) {
   if (IsStaticElf(self)) return self;
   std::string sibling = self.substr(0, self.rfind('/') + 1) + "profilegen-static";
   if (::access(sibling.c_str(), X_OK) == 0 && IsStaticElf(sibling)) return sibling;
-  throw Error("recording a container needs the static profilegen (" + sibling + " is missing): build it with "
-              "`cmake --build build --target profilegen-static`, or give --static-binary PATH", kExitInternal);
+  throw Error("recording a container needs the static profilegen (" + sibling +
+                  " is missing): build it with "
+                  "`cmake --build build --target profilegen-static`, or give --static-binary PATH",
+              kExitInternal);
 }
 
 }  // namespace profilegen::engines

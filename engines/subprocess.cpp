@@ -133,7 +133,8 @@ int RunForeground(const std::vector<std::string>& argv) {
     throw SystemError("cannot run " + argv[0], rc);
   }
   g_foreground = pid;
-  struct sigaction sa {}, saved[3];
+  struct sigaction sa {
+  }, saved[3];
   sa.sa_handler = Forward;
   sigemptyset(&sa.sa_mask);
   int sigs[3] = {SIGINT, SIGTERM, SIGHUP};

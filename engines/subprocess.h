@@ -7,9 +7,9 @@
 namespace profilegen::engines {
 
 struct Captured {
-  int status = 0;       ///< exit code; 128+N when killed by signal N; 127 when the program was not found
-  std::string out;      ///< stdout
-  std::string err;      ///< stderr
+  int status = 0;   ///< exit code; 128+N when killed by signal N; 127 when the program was not found
+  std::string out;  ///< stdout
+  std::string err;  ///< stderr
 };
 
 /// Runs argv (looked up in PATH) with stdin from /dev/null, and collects its output. Never throws for the

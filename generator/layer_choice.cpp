@@ -17,8 +17,8 @@ std::optional<Runtime> RuntimeFromEngineName(const std::string& name) {
   return std::nullopt;
 }
 
-void ChooseRuntimeLayers(const trace::Trace& merged, std::optional<Runtime> runtime_flag,
-                         std::optional<bool> nnp_flag, GenerateOptions& options) {
+void ChooseRuntimeLayers(const trace::Trace& merged, std::optional<Runtime> runtime_flag, std::optional<bool> nnp_flag,
+                         GenerateOptions& options) {
   std::vector<std::pair<Runtime, bool>> layers;
   for (const trace::ContainerFacts& c : merged.containers) {
     std::optional<Runtime> runtime = runtime_flag;

@@ -12,8 +12,8 @@ namespace profilegen::generator {
 /// Sets options.runtime, options.no_new_privileges and options.more_layers for `merged`. A flag overrides the
 /// traces for every recording: --runtime replaces each recorded runtime, --no-new-privileges each recorded
 /// setting. Throws Error (exit 2) when a trace names a runtime without layer data and no --runtime is given.
-void ChooseRuntimeLayers(const trace::Trace& merged, std::optional<Runtime> runtime_flag,
-                         std::optional<bool> nnp_flag, GenerateOptions& options);
+void ChooseRuntimeLayers(const trace::Trace& merged, std::optional<Runtime> runtime_flag, std::optional<bool> nnp_flag,
+                         GenerateOptions& options);
 
 /// The layer data's runtime for an engine's runtime name: "runc", "io.containerd.runc.v2" -> runc; "crun" -> crun.
 std::optional<Runtime> RuntimeFromEngineName(const std::string& name);

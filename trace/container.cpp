@@ -44,7 +44,8 @@ std::vector<ContainerFacts> ParseContainers(const nlohmann::json& doc, const std
   auto it = doc.find("containers");
   if (it == doc.end() || it->is_null()) return out;
   if (!it->is_array()) throw Error(path + ": containers: expected an array");
-  for (size_t i = 0; i < it->size(); ++i) out.push_back(ParseEntry((*it)[i], path, "containers[" + std::to_string(i) + "]"));
+  for (size_t i = 0; i < it->size(); ++i)
+    out.push_back(ParseEntry((*it)[i], path, "containers[" + std::to_string(i) + "]"));
   return out;
 }
 

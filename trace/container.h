@@ -10,10 +10,10 @@
 namespace profilegen::trace {
 
 struct ContainerFacts {
-  std::string engine;          ///< "docker" | "podman"
-  std::string engine_version;  ///< "20.10.24+dfsg1"
-  std::string runtime;         ///< OCI runtime name: "runc", "crun"
-  std::string runtime_version; ///< "1.1.5"; empty when the engine did not say
+  std::string engine;           ///< "docker" | "podman"
+  std::string engine_version;   ///< "20.10.24+dfsg1"
+  std::string runtime;          ///< OCI runtime name: "runc", "crun"
+  std::string runtime_version;  ///< "1.1.5"; empty when the engine did not say
   bool no_new_privileges = false;
   std::string image;         ///< as the user named it ("busybox:latest", or podman --rootfs's folder)
   std::string image_id;      ///< "sha256:..." (the image's config digest); empty for a rootfs

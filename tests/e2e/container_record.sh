@@ -148,7 +148,7 @@ make_images() {
 # The test command per image, and the expected exit status.
 DEBIAN_CMD='mkdir /tmp/d && nginx && curl -s http://127.0.0.1/ | grep -o "Welcome to nginx" | head -n 1;
 redis-server --daemonize yes --port 6379 --save "" --logfile /tmp/redis.log;
-i=0; until redis-cli ping 2>/dev/null | grep -q PONG || [ $i -ge 50 ]; do sleep 0.1; i=$((i+1)); done;
+i=0; sleep 0.1; until redis-cli ping 2>/dev/null | grep -q PONG || [ $i -ge 50 ]; do sleep 0.1; i=$((i+1)); done;
 redis-cli set k v; redis-cli get k; redis-cli shutdown nosave >/dev/null 2>&1; nginx -s quit 2>/dev/null; echo done; exit 4'
 image_cmd() {
   case $1 in
@@ -182,7 +182,7 @@ variant() {
   rc=$(eng_capture "$out/record.txt" "$PROFILEGEN" record -q -o "$out/trace.json" -- "$client" run "${opts[@]}" "${nnp_opt[@]}" "$img" "${cmd[@]}")
   t1=$(date +%s%N)
   [ "$rc" = "$want" ] || { fail "$engine $image nnp=$nnp: record exited $rc, expected $want"; sed 's/^/    | /' "$out/record.txt"; return; }
-  cmp -s "$out/record.txt" "$out/unconfined.txt" || { fail "$engine $image nnp=$nnp: recorded run's output differs"; diff "$out/unconfined.txt" "$out/record.txt" | sed 's/^/    | /'; }
+  cmp -s "$out/record.txt" "$out/unconfined.txt" || { fail "$engine $image nnp=$nnp: recorded run's output differs"; diff "$out/unconfined.txt" "$out/record.txt" | sed 's/^/    | /' || true; }
   python3 - "$out/trace.json" "$engine" "$nnp" <<'PY' || { fail "$engine $image nnp=$nnp: trace container facts wrong"; return; }
 import json, sys
 t = json.load(open(sys.argv[1])); c = t["containers"][0]; engine = sys.argv[2]
@@ -202,7 +202,7 @@ PY
     if [ "$rc" = "$want" ] && cmp -s "$out/run.txt" "$out/unconfined.txt"; then
       same=$((same + 1))
     else
-      echo "    run $i: exit $rc"; diff "$out/unconfined.txt" "$out/run.txt" | head -n 8 | sed 's/^/    | /'
+      echo "    run $i: exit $rc"; diff "$out/unconfined.txt" "$out/run.txt" | head -n 8 | sed 's/^/    | /' || true
     fi
   done
   local per=$(( ($(date +%s%N) - base) / 1000000 / RUNS ))
@@ -298,6 +298,8 @@ images="busybox musl debian"
 [ -n "$ONLY" ] && images=$ONLY
 for engine in $ENGINES; do
   for image in $images; do
+    # crun (under podman) is here for its runtime layer and the merge of runc and crun traces: busybox suffices.
+    [ "$engine" = podman-crun ] && [ "$image" != busybox ] && continue
     [ "$image" = debian ] && [ ! -s "$DEBIAN_TAR" ] && { fail "no Debian image"; continue; }
     for nnp in false true; do variant "$engine" "$image" "$nnp"; done
   done

@@ -25,12 +25,35 @@ TEST_CASE("the recording run keeps every user option and adds only what recordin
   RunCommand r = ParseRunCommand({"docker", "-H", "unix:///s", "run", "--rm", "-e", "A=1", "--entrypoint", "/bin/sh",
                                   "--name=x", "img", "-c", "echo hi"});
   CHECK(RecordingArgv(r, Setup({"/bin/sh", "-c", "echo hi"})) ==
-        Words{"docker", "-H", "unix:///s", "run", "--rm", "-e", "A=1", "--name=x", "--security-opt",
-              "seccomp=unconfined", "--cap-add", "SYS_PTRACE", "--mount",
-              "type=bind,source=/b/profilegen-static,target=/.profilegen/profilegen,readonly", "--mount",
-              "type=bind,source=/w,target=/.profilegen/out", "--entrypoint", "/.profilegen/profilegen", "img",
-              "record", "-q", "-o", "/.profilegen/out/trace.json", "--container-facts", "{}", "--", "/bin/sh",
-              "-c", "echo hi"});
+        Words{"docker",
+              "-H",
+              "unix:///s",
+              "run",
+              "--rm",
+              "-e",
+              "A=1",
+              "--name=x",
+              "--security-opt",
+              "seccomp=unconfined",
+              "--cap-add",
+              "SYS_PTRACE",
+              "--mount",
+              "type=bind,source=/b/profilegen-static,target=/.profilegen/profilegen,readonly",
+              "--mount",
+              "type=bind,source=/w,target=/.profilegen/out",
+              "--entrypoint",
+              "/.profilegen/profilegen",
+              "img",
+              "record",
+              "-q",
+              "-o",
+              "/.profilegen/out/trace.json",
+              "--container-facts",
+              "{}",
+              "--",
+              "/bin/sh",
+              "-c",
+              "echo hi"});
 }
 
 TEST_CASE("the recording run keeps the user's -- and does not repeat seccomp=unconfined", "[engines]") {
@@ -50,11 +73,12 @@ TEST_CASE("options that cannot be recorded are refused", "[engines]") {
   CHECK_NOTHROW(CheckRecordable(ParseRunCommand({"docker", "run", "--security-opt", "seccomp=unconfined", "img"})));
   CHECK_NOTHROW(CheckRecordable(ParseRunCommand({"docker", "run", "--security-opt", "no-new-privileges", "img"})));
   CHECK_THROWS(CheckRecordable(ParseRunCommand({"podman", "run", "--rootfs", "/fs"})));
-  CHECK_THROWS_WITH(RecordingArgv(ParseRunCommand({"docker", "run", "img"}), [] {
-                      RecordingSetup s = Setup({"x"});
-                      s.output_dir = "/a,b";
-                      return s;
-                    }()),
+  CHECK_THROWS_WITH(RecordingArgv(ParseRunCommand({"docker", "run", "img"}),
+                                  [] {
+                                    RecordingSetup s = Setup({"x"});
+                                    s.output_dir = "/a,b";
+                                    return s;
+                                  }()),
                     "cannot mount /a,b into the container: the path holds a ',' (move it, or use another -o)");
 }
 
