@@ -13,6 +13,9 @@ set -euo pipefail
 bin=$(realpath "${1:-build/profilegen}")
 reps=${REPS:-7}
 engines=${ENGINES:-docker podman}
+case " $engines " in
+  *" docker "*) docker info >/dev/null 2>&1 || { echo "container_bench: no Docker daemon answers (set DOCKER_HOST)" >&2; exit 2; } ;;
+esac
 work=$(mktemp -d /var/tmp/profilegen-bench.XXXXXX)
 tag=bench$$
 cleanup() {
