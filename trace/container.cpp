@@ -8,44 +8,46 @@
 namespace profilegen::trace {
 namespace {
 
-std::string Text(const nlohmann::json& entry, const char* key, const std::string& path, const std::string& where,
+[[noreturn]] void Fail(const ContainerFail& fail, const std::string& where, const std::string& what) {
+  fail(where, what);
+  throw Error(where + ": " + what);  // not reached: `fail` throws
+}
+
+std::string Text(const nlohmann::json& entry, const char* key, const ContainerFail& fail, const std::string& where,
                  bool required) {
   auto it = entry.find(key);
   if (it == entry.end() || it->is_null()) {
-    if (required) throw Error(path + ": " + where + ": missing \"" + key + "\"");
+    if (required) Fail(fail, where, std::string("missing \"") + key + "\"");
     return "";
   }
-  if (!it->is_string()) throw Error(path + ": " + where + "." + key + ": expected a string, got " + it->dump());
+  if (!it->is_string()) Fail(fail, where + "." + key, "expected a string, got " + it->dump());
   return it->get<std::string>();
 }
 
-ContainerFacts ParseEntry(const nlohmann::json& e, const std::string& path, const std::string& where) {
-  if (!e.is_object()) throw Error(path + ": " + where + ": expected an object");
+ContainerFacts ParseEntry(const nlohmann::json& e, const ContainerFail& fail, const std::string& where) {
+  if (!e.is_object()) Fail(fail, where, "expected an object");
   ContainerFacts f;
-  f.engine = Text(e, "engine", path, where, true);
-  f.engine_version = Text(e, "engineVersion", path, where, false);
-  f.runtime = Text(e, "runtime", path, where, true);
-  f.runtime_version = Text(e, "runtimeVersion", path, where, false);
+  f.engine = Text(e, "engine", fail, where, true);
+  f.engine_version = Text(e, "engineVersion", fail, where, false);
+  f.runtime = Text(e, "runtime", fail, where, true);
+  f.runtime_version = Text(e, "runtimeVersion", fail, where, false);
   auto nnp = e.find("noNewPrivileges");
   if (nnp != e.end()) {
-    if (!nnp->is_boolean()) throw Error(path + ": " + where + ".noNewPrivileges: expected true or false");
+    if (!nnp->is_boolean()) Fail(fail, where + ".noNewPrivileges", "expected true or false");
     f.no_new_privileges = nnp->get<bool>();
   }
-  f.image = Text(e, "image", path, where, false);
-  f.image_id = Text(e, "imageId", path, where, false);
-  f.image_digest = Text(e, "imageDigest", path, where, false);
+  f.image = Text(e, "image", fail, where, false);
+  f.image_id = Text(e, "imageId", fail, where, false);
+  f.image_digest = Text(e, "imageDigest", fail, where, false);
   return f;
 }
 
 }  // namespace
 
-std::vector<ContainerFacts> ParseContainers(const nlohmann::json& doc, const std::string& path) {
+std::vector<ContainerFacts> ParseContainerList(const nlohmann::json& list, const ContainerFail& fail) {
   std::vector<ContainerFacts> out;
-  auto it = doc.find("containers");
-  if (it == doc.end() || it->is_null()) return out;
-  if (!it->is_array()) throw Error(path + ": containers: expected an array");
-  for (size_t i = 0; i < it->size(); ++i)
-    out.push_back(ParseEntry((*it)[i], path, "containers[" + std::to_string(i) + "]"));
+  if (!list.is_array()) Fail(fail, "containers", "expected an array");
+  for (size_t i = 0; i < list.size(); ++i) out.push_back(ParseEntry(list[i], fail, "containers[" + std::to_string(i) + "]"));
   return out;
 }
 
@@ -63,7 +65,8 @@ nlohmann::ordered_json ContainerFactsJson(const ContainerFacts& f) {
 }
 
 ContainerFacts ParseContainerFacts(const std::string& text, const std::string& what) {
-  return ParseEntry(ParseJson(text, what), what, "(top level)");
+  auto fail = [&what](const std::string& where, const std::string& msg) { throw Error(what + ": " + where + ": " + msg); };
+  return ParseEntry(ParseJson(text, what), fail, "(top level)");
 }
 
 void MergeContainers(std::vector<ContainerFacts>& into, const std::vector<ContainerFacts>& from) {

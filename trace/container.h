@@ -2,6 +2,7 @@
 /// How a recorded container was run (`record -- docker run ...`): engine, OCI runtime, no-new-privileges and
 /// image. `generate` picks the runtime layer from these facts. In the trace file: an optional
 /// "containers" array (one entry per recording; a merged trace keeps every distinct entry).
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -21,9 +22,11 @@ struct ContainerFacts {
   bool operator==(const ContainerFacts&) const = default;
 };
 
-/// The "containers" member of a trace document; empty when absent. Throws Error naming `path` and the JSON
-/// path on a malformed entry.
-std::vector<ContainerFacts> ParseContainers(const nlohmann::json& doc, const std::string& path);
+/// Reports a problem at a JSON path ("containers[0].runtime", "expected a string") and does not return.
+using ContainerFail = std::function<void(const std::string& where, const std::string& what)>;
+
+/// The value of a trace's "containers" key. Calls `fail` on a malformed entry.
+std::vector<ContainerFacts> ParseContainerList(const nlohmann::json& list, const ContainerFail& fail);
 /// One entry as JSON (fixed key order).
 nlohmann::ordered_json ContainerFactsJson(const ContainerFacts& facts);
 /// Parses one entry given as JSON text (the form `record` passes into the container).
