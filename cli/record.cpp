@@ -21,7 +21,7 @@ struct RecordArgs {
   int pid = 0;
   bool quiet = false;
   bool no_seccomp = false;
-  std::string cpus = "same";
+  std::string cpus = "all";
   std::string profile;
   std::string runtime = "runc";
   bool no_new_privileges = false;
@@ -53,8 +53,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   if (args.pid != 0 && !args.command.empty()) throw Error("record takes either --pid or a command, not both");
   if (!args.host && args.pid == 0 && args.container_facts.empty() && engines::IsContainerRun(args.command)) {
     if (!args.profile.empty()) throw Error("--profile is not supported with a container: run `profilegen generate`");
-    std::vector<std::string> inner_flags;
-    if (args.cpus == "all") inner_flags = {"--cpus", "all"};
+    std::vector<std::string> inner_flags = {"--cpus", args.cpus};
     return engines::RecordContainer({args.command, args.output, args.static_binary, args.quiet, inner_flags});
   }
   std::optional<trace::ContainerFacts> facts;
@@ -63,7 +62,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.command = args.command;
   options.attach_pid = args.pid;
   options.no_seccomp = args.no_seccomp;
-  options.placement = args.cpus == "all" ? tracer::Placement::kFree : tracer::Placement::kSameCpu;
+  options.placement = args.cpus == "same" ? tracer::Placement::kSameCpu : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
   if (facts) result.trace.containers.push_back(*facts);
@@ -96,12 +95,14 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                  "A trace whose syscalls are let through without stopping (repeatable); they are carried over "
                  "into the output")
       ->check(CLI::ExistingFile);
-  sub.add_option("--pid", args->pid, "Attach to a running process and all its threads; SIGINT/SIGTERM detaches")
+  sub.add_option("--pid", args->pid,
+                 "Attach to a running process and all its threads; SIGINT, SIGTERM, SIGHUP or ^C detaches")
       ->check(CLI::PositiveNumber);
   sub.add_flag("-q,--quiet", args->quiet, "No summary line on stderr");
   sub.add_option("--cpus", args->cpus,
-                 "same: tracer and command share one CPU (fastest in VMs; the command sees one CPU); all: no pinning")
-      ->check(CLI::IsMember({"same", "all"}))
+                 "all: no pinning, the command sees the CPUs record was given; same: tracer and command share one "
+                 "CPU (sometimes faster on syscall-heavy loops, but the command sees one CPU)")
+      ->check(CLI::IsMember({"all", "same"}))
       ->capture_default_str();
   sub.add_option("--profile", args->profile,
                  "Also generate a profile from this recording (as `profilegen generate` with its defaults)");
