@@ -11,6 +11,8 @@
 #include "reach/cache.h"
 #include "reach/program.h"
 #include "cli/commands.h"
+#include "engines/container_record.h"
+#include "engines/run_command.h"
 #include "trace/trace.h"
 #include "tracer/recorder.h"
 
@@ -28,6 +30,9 @@ struct RecordArgs {
   std::string runtime = "runc";
   bool no_new_privileges = false;
   bool reachable = false;
+  bool host = false;              // record `docker run` itself, not the container
+  std::string static_binary;      // the profilegen mounted into a recorded container
+  std::string container_facts;    // set by the host side when this profilegen runs inside the container
   std::vector<std::string> command;
 };
 
@@ -75,6 +80,13 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
     throw Error("record needs a command to run (profilegen record -o trace.json -- CMD ARGS...) or --pid PID");
   }
   if (args.pid != 0 && !args.command.empty()) throw Error("record takes either --pid or a command, not both");
+  if (!args.host && args.pid == 0 && args.container_facts.empty() && engines::IsContainerRun(args.command)) {
+    if (!args.profile.empty()) throw Error("--profile is not supported with a container: run `profilegen generate`");
+    std::vector<std::string> inner_flags = {"--cpus", args.cpus};
+    return engines::RecordContainer({args.command, args.output, args.static_binary, args.quiet, inner_flags});
+  }
+  std::optional<trace::ContainerFacts> facts;
+  if (!args.container_facts.empty()) facts = engines::FactsInsideContainer(args.container_facts);
   tracer::RecordOptions options;
   options.command = args.command;
   options.attach_pid = args.pid;
@@ -83,6 +95,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
   if (args.reachable) AddReachable(result.trace);
+  if (facts) result.trace.containers.push_back(*facts);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
   if (!args.profile.empty()) {
@@ -104,6 +117,7 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
   auto args = std::make_shared<RecordArgs>();
   sub.description(
       "Run a command under the tracer and record every syscall it makes, in every thread and child process.\n"
+      "For `docker run`/`podman run` it records the container's own processes (see docs/engines.md).\n"
       "Exits with the command's exit status (128+N if killed by signal N); 125 if profilegen fails,\n"
       "126 if the command cannot be executed, 127 if it is not found.");
   sub.add_option("-o,--output", args->output, "Where to write the trace ('-' for stdout)")->capture_default_str();
@@ -131,6 +145,12 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                "Also store the syscalls the recorded executables and their libraries can reach (static analysis, "
                "cached; trace schema v2)");
   sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
+  sub.add_flag("--host", args->host,
+               "With `docker run`/`podman run`: record the engine's client itself, not the container");
+  sub.add_option("--static-binary", args->static_binary,
+                 "The static profilegen to mount into a recorded container (default: profilegen-static beside "
+                 "this program)");
+  sub.add_option("--container-facts", args->container_facts)->group("");  // host side -> inside the container
   sub.prefix_command();
   sub.callback([args, &sub, &run] { run = [args, &sub] { return RunRecord(*args, sub); }; });
 }

@@ -146,6 +146,7 @@ class Generator {
     CollectNames();
     BuildArchMap();
     layer_ = SelectRuntimeLayer(options_.runtime, options_.no_new_privileges);
+    for (const auto& [runtime, nnp] : options_.more_layers) AddRuntimeLayer(layer_, SelectRuntimeLayer(runtime, nnp));
     SetDefaults();
     DecideObserved();
     DecideClone3();

@@ -72,9 +72,14 @@ void ParseTasks(const FieldReader& r, const json& tasks, Trace& t) { t.tasks = r
 
 void ParseRuns(const FieldReader& r, const json& runs, Trace& t) { t.runs = r.Uint(runs, "runs"); }
 
+void ParseContainers(const FieldReader& r, const json& list, Trace& t) {
+  t.containers = ParseContainerList(list, [&r](const std::string& where, const std::string& what) { r.Fail(where, what); });
+}
+
 constexpr TraceSection kSections[] = {
     {"command", ParseCommand}, {"started", ParseStarted}, {"host", ParseHost},
     {"exit", ParseExit},       {"tasks", ParseTasks},     {"runs", ParseRuns},
+    {"containers", ParseContainers},  // trace/container.h
 };
 
 ArgValues ParseArgValues(const FieldReader& r, const json& v, const std::string& where) {

@@ -80,6 +80,7 @@ std::string SerializeTrace(const Trace& t) {
   doc["exit"] = exit;
   doc["tasks"] = t.tasks;
   if (t.runs != 1) doc["runs"] = t.runs;
+  for (const ContainerFacts& c : t.containers) doc["containers"].push_back(ContainerFactsJson(c));
 
   std::vector<const SyscallRecord*> recs;
   for (const auto& [key, rec] : t.syscalls) recs.push_back(&rec);
@@ -127,6 +128,7 @@ void Merge(Trace& into, const Trace& from) {
     if (std::tie(rec.first.exe, rec.first.pid) < std::tie(dst.first.exe, dst.first.pid)) dst.first = rec.first;
     for (const auto& [idx, values] : rec.args) dst.args[idx].Merge(values);
   }
+  MergeContainers(into.containers, from.containers);
   into.runs += from.runs;
   into.tasks += from.tasks;
   MergeReachable(into.reachable, from.reachable);

@@ -10,6 +10,7 @@
 
 #include "syscalls/syscalls.h"
 #include "trace/reachable.h"
+#include "trace/container.h"
 
 namespace profilegen::trace {
 
@@ -65,6 +66,7 @@ struct Trace {
   uint64_t runs = 1;  ///< how many recordings this trace merges
   std::map<SyscallKey, SyscallRecord> syscalls;
   std::optional<Reachable> reachable;  ///< schema v2: static reachability of the recorded executables
+  std::vector<ContainerFacts> containers;  ///< how recorded containers were run (trace/container.h)
 
   /// Distinct architectures among the syscalls, host first.
   std::vector<sys::ArchToken> Arches() const;
