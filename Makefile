@@ -4,7 +4,7 @@ ASAN_BUILD ?= build-asan
 JOBS       ?= $(shell nproc)
 CMAKE_ARGS ?=
 
-.PHONY: all deps build demo test test-unit test-asan bench fuzz clean
+.PHONY: all deps build demo test check test-unit test-asan bench fuzz clean
 
 all: build
 
@@ -26,6 +26,10 @@ test: build
 	@bash scripts/test.sh $(BUILD)
 	@FUZZ_SECONDS=20 bash scripts/fuzz.sh
 	@$(MAKE) --no-print-directory test-asan
+
+# The edit-test loop: the whole suite once, without fuzzing and without sanitizers.
+check: build
+	@bash scripts/test.sh $(BUILD)
 
 test-unit: build
 	@cd $(BUILD) && ctest --output-on-failure -L unit

@@ -1,5 +1,7 @@
 // libFuzzer target: ParseTrace must turn any input into a Trace or a profilegen::Error, never crash, hang or
 // throw anything else; a trace it accepts must serialise to canonical text that parses back to the same text.
+// The two readers behind it are compared too: whatever the fast reader (simdjson) returns, the checked reader
+// (nlohmann DOM, the one that gives the messages) must return the same trace; ParseTrace answers as the checked one.
 // Build and run: scripts/fuzz.sh [SECONDS] (clang, build-fuzz/), or by hand:
 //   CXX=clang++ cmake -S . -B build-fuzz -DPROFILEGEN_FUZZ=ON -DPROFILEGEN_BENCH=OFF
 //   cmake --build build-fuzz --target trace_parse_fuzz
@@ -11,6 +13,8 @@
 #include <string>
 
 #include "base/error.h"
+#include "trace/read_checked.h"
+#include "trace/read_fast.h"
 #include "trace/trace.h"
 
 namespace {
@@ -25,13 +29,27 @@ namespace {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace profilegen;
   const std::string text(reinterpret_cast<const char*>(data), size);
+  std::optional<trace::Trace> fast = trace::ParseTraceFast(text, "fuzz.json");
+  std::optional<std::string> checked_error;
+  trace::Trace checked;
+  try {
+    checked = trace::ParseTraceChecked(text, "fuzz.json");
+  } catch (const Error& e) {
+    checked_error = e.what();  // a clean rejection; any other exception escapes and the fuzzer reports it
+  }
+  if (fast && checked_error) Fail("the fast reader accepted a trace the checked reader refuses", *checked_error);
+  if (fast && trace::SerializeTrace(*fast) != trace::SerializeTrace(checked)) {
+    Fail("the fast and the checked reader read different traces",
+         trace::SerializeTrace(*fast) + "\n---\n" + trace::SerializeTrace(checked));
+  }
   trace::Trace t;
   try {
     t = trace::ParseTrace(text, "fuzz.json");
   } catch (const Error& e) {
-    (void)e.what();  // a clean rejection; any other exception escapes and the fuzzer reports it
+    if (!checked_error || *checked_error != e.what()) Fail("ParseTrace and the checked reader disagree", e.what());
     return 0;
   }
+  if (checked_error) Fail("ParseTrace accepted a trace the checked reader refuses", *checked_error);
   const std::string written = trace::SerializeTrace(t);
   std::string again;
   try {

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages profilegen needs to build and test. Idempotent: silent when all are present.
 set -u
-pkgs=(libseccomp-dev nlohmann-json3-dev libcli11-dev catch2 libbenchmark-dev cmake g++ make strace
+pkgs=(libseccomp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev catch2 libbenchmark-dev cmake g++ make strace
       gcc-multilib g++-multilib busybox-static runc crun podman clang iproute2 util-linux)
 missing=()
 for p in "${pkgs[@]}"; do

@@ -10,7 +10,6 @@
 
 namespace profilegen::trace {
 
-using nlohmann::json;
 using nlohmann::ordered_json;
 
 void ArgValues::Add(uint64_t v) {
@@ -58,116 +57,6 @@ const std::vector<int>& CapturedArgs(std::string_view name) {
 
 namespace {
 
-class Reader {
- public:
-  explicit Reader(std::string path) : path_(std::move(path)) {}
-
-  [[noreturn]] void Fail(const std::string& where, const std::string& what) const {
-    throw Error(path_ + ": " + where + ": " + what);
-  }
-
-  const json& Field(const json& obj, const char* key, const std::string& where, bool required = true) const {
-    static const json kNull;
-    auto it = obj.find(key);
-    if (it == obj.end()) {
-      if (required) Fail(where, std::string("missing \"") + key + "\"");
-      return kNull;
-    }
-    return *it;
-  }
-
-  uint64_t Uint(const json& v, const std::string& where) const {
-    if (!v.is_number_unsigned() && !(v.is_number_integer() && v.get<int64_t>() >= 0)) {
-      Fail(where, "expected a non-negative integer, got " + v.dump());
-    }
-    return v.get<uint64_t>();
-  }
-
-  std::string String(const json& v, const std::string& where) const {
-    if (!v.is_string()) Fail(where, "expected a string, got " + v.dump());
-    return v.get<std::string>();
-  }
-
-  sys::ArchToken Arch(const json& v, const std::string& where) const {
-    std::string s = String(v, where);
-    auto a = sys::ArchByScmpName(s);
-    if (!a) Fail(where, "unknown architecture \"" + s + "\"");
-    return a->token;
-  }
-
- private:
-  std::string path_;
-};
-
-ArgValues ParseArgValues(const Reader& r, const json& v, const std::string& where) {
-  if (!v.is_object()) r.Fail(where, "expected an object with \"values\"");
-  ArgValues out;
-  const json& values = r.Field(v, "values", where);
-  if (!values.is_array()) r.Fail(where + ".values", "expected an array");
-  for (size_t i = 0; i < values.size(); ++i)
-    out.values.insert(r.Uint(values[i], where + ".values[" + std::to_string(i) + "]"));
-  const json& overflow = r.Field(v, "overflow", where, false);
-  if (!overflow.is_null()) {
-    if (!overflow.is_boolean()) r.Fail(where + ".overflow", "expected true or false");
-    out.overflow = overflow.get<bool>();
-  }
-  if (out.overflow) out.values.clear();
-  if (out.values.size() > kMaxArgValues) {
-    out.overflow = true;
-    out.values.clear();
-  }
-  return out;
-}
-
-SyscallRecord ParseRecord(const Reader& r, const json& v, const std::string& where) {
-  if (!v.is_object()) r.Fail(where, "expected an object");
-  SyscallRecord rec;
-  rec.arch = r.Arch(r.Field(v, "arch", where), where + ".arch");
-  uint64_t nr = r.Uint(r.Field(v, "nr", where), where + ".nr");
-  if (nr > 0x3fffffff) r.Fail(where + ".nr", "syscall number out of range: " + std::to_string(nr));
-  rec.nr = static_cast<int64_t>(nr);
-  const json& name = r.Field(v, "name", where, false);
-  if (!name.is_null()) rec.name = r.String(name, where + ".name");
-  // libseccomp on this machine is the source of truth; a name only the writer knew is kept.
-  if (auto known = sys::NameOf(rec.arch, rec.nr)) {
-    if (rec.name && *rec.name != *known) {
-      r.Fail(where + ".name", "\"" + *rec.name + "\" does not match syscall " + std::to_string(rec.nr) + " on " +
-                                  std::string(sys::ArchByToken(rec.arch)->scmp) + ", which is \"" + *known + "\"");
-    }
-    rec.name = *known;
-  }
-  rec.count = r.Uint(r.Field(v, "count", where), where + ".count");
-  const json& first = r.Field(v, "first", where, false);
-  if (!first.is_null()) {
-    if (!first.is_object()) r.Fail(where + ".first", "expected an object");
-    const json& pid = r.Field(first, "pid", where + ".first", false);
-    if (!pid.is_null()) {
-      uint64_t value = r.Uint(pid, where + ".first.pid");
-      // Kept as int64_t: a larger value would be written back negative, and not read again.
-      if (value > static_cast<uint64_t>(INT64_MAX)) {
-        r.Fail(where + ".first.pid", "pid out of range: " + std::to_string(value));
-      }
-      rec.first.pid = static_cast<int64_t>(value);
-    }
-    const json& exe = r.Field(first, "exe", where + ".first", false);
-    if (!exe.is_null()) rec.first.exe = r.String(exe, where + ".first.exe");
-  }
-  const json& args = r.Field(v, "args", where, false);
-  if (!args.is_null()) {
-    if (!args.is_object()) r.Fail(where + ".args", "expected an object");
-    for (auto it = args.begin(); it != args.end(); ++it) {
-      const std::string& key = it.key();
-      if (key.size() != 1 || key[0] < '0' || key[0] > '5') {
-        r.Fail(where + ".args", "argument index must be \"0\" to \"5\", got \"" + key + "\"");
-      }
-      rec.args[key[0] - '0'] = ParseArgValues(r, it.value(), where + ".args." + key);
-    }
-  }
-  const json& runs = r.Field(v, "runs", where, false);
-  if (!runs.is_null()) rec.runs = r.Uint(runs, where + ".runs");
-  return rec;
-}
-
 ordered_json ArgValuesJson(const ArgValues& a) {
   ordered_json v;
   v["values"] = ordered_json::array();
@@ -177,69 +66,6 @@ ordered_json ArgValuesJson(const ArgValues& a) {
 }
 
 }  // namespace
-
-Trace ParseTrace(const std::string& text, const std::string& path) {
-  json doc = ParseJson(text, path);
-  Reader r(path);
-  if (!doc.is_object()) r.Fail("(top level)", "expected a JSON object");
-  auto kind = doc.find("profilegen");
-  if (kind == doc.end() || !kind->is_string() || *kind != "trace") {
-    if (doc.contains("defaultAction") || (doc.contains("syscalls") && !doc.contains("version"))) {
-      r.Fail("(top level)", "this looks like a seccomp profile, not a trace (traces come from `profilegen record`)");
-    }
-    r.Fail("profilegen", "not a profilegen trace (expected \"profilegen\": \"trace\")");
-  }
-  const json& version = r.Field(doc, "version", "(top level)");
-  uint64_t ver = r.Uint(version, "version");
-  if (ver > kSchemaVersion) {
-    r.Fail("version", "trace schema version " + std::to_string(ver) + " is newer than this profilegen understands (" +
-                          std::to_string(kSchemaVersion) + "); upgrade profilegen");
-  }
-  if (ver < 1) r.Fail("version", "unsupported trace schema version " + std::to_string(ver));
-
-  Trace t;
-  const json& command = r.Field(doc, "command", "(top level)", false);
-  if (!command.is_null()) {
-    if (!command.is_array()) r.Fail("command", "expected an array of strings");
-    for (size_t i = 0; i < command.size(); ++i) t.command.push_back(r.String(command[i], "command[" + std::to_string(i) + "]"));
-  }
-  const json& started = r.Field(doc, "started", "(top level)", false);
-  if (!started.is_null()) t.started = r.String(started, "started");
-  const json& host = r.Field(doc, "host", "(top level)", false);
-  if (!host.is_null()) {
-    if (!host.is_object()) r.Fail("host", "expected an object");
-    const json& kernel = r.Field(host, "kernel", "host", false);
-    if (!kernel.is_null()) t.kernel = r.String(kernel, "host.kernel");
-    const json& arch = r.Field(host, "arch", "host", false);
-    if (!arch.is_null()) t.host_arch = r.Arch(arch, "host.arch");
-  }
-  const json& exit = r.Field(doc, "exit", "(top level)", false);
-  if (!exit.is_null()) {
-    if (!exit.is_object()) r.Fail("exit", "expected an object");
-    const json& code = r.Field(exit, "code", "exit", false);
-    if (!code.is_null()) t.exit.code = static_cast<int>(r.Uint(code, "exit.code") & 0xff);
-    const json& sig = r.Field(exit, "signal", "exit", false);
-    if (!sig.is_null()) t.exit.signal = r.String(sig, "exit.signal");
-  }
-  const json& tasks = r.Field(doc, "tasks", "(top level)", false);
-  if (!tasks.is_null()) t.tasks = r.Uint(tasks, "tasks");
-  const json& runs = r.Field(doc, "runs", "(top level)", false);
-  if (!runs.is_null()) t.runs = r.Uint(runs, "runs");
-
-  const json& syscalls = r.Field(doc, "syscalls", "(top level)");
-  if (!syscalls.is_array()) r.Fail("syscalls", "expected an array");
-  for (size_t i = 0; i < syscalls.size(); ++i) {
-    std::string where = "syscalls[" + std::to_string(i) + "]";
-    SyscallRecord rec = ParseRecord(r, syscalls[i], where);
-    SyscallKey key{rec.arch, rec.nr};
-    auto [it, inserted] = t.syscalls.emplace(key, rec);
-    if (!inserted) r.Fail(where, "duplicate entry for " + rec.DisplayName() + " on " + std::string(sys::ArchByToken(rec.arch)->scmp));
-  }
-  if (!t.host_arch) t.host_arch = t.syscalls.empty() ? sys::HostArch() : t.syscalls.begin()->first.first;
-  return t;
-}
-
-Trace LoadTrace(const std::string& path) { return ParseTrace(ReadFile(path), path); }
 
 std::string SerializeTrace(const Trace& t) {
   ordered_json doc;

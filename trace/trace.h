@@ -69,6 +69,8 @@ struct Trace {
 };
 
 /// Parses a trace; `path` names the file in messages. Throws Error on any problem, naming the JSON path.
+/// Read by the fast reader (read_fast.h); whatever it declines goes to the checked reader (read_checked.h), which
+/// gives every message. A new top-level key: one TraceSection entry in read_checked.cpp serves both readers.
 Trace ParseTrace(const std::string& text, const std::string& path);
 /// Reads and parses a trace file ("-" for stdin).
 Trace LoadTrace(const std::string& path);

@@ -74,6 +74,18 @@ std::string SignalName(int sig) {
   return "SIG" + std::to_string(sig);
 }
 
+std::string ExecFailureHint(const std::string& path, int err) {
+  if (err != ENOEXEC) return "";
+  unsigned char ident[20] = {};
+  std::ifstream in(path, std::ios::binary);
+  if (!in.read(reinterpret_cast<char*>(ident), sizeof ident)) return "";
+  const bool elf = std::memcmp(ident, "\x7f" "ELF", 4) == 0;
+  const bool i386 = ident[4] == 1 /* ELFCLASS32 */ && ident[5] == 1 /* little-endian */ && ident[18] == 3 /* EM_386 */ &&
+                    ident[19] == 0;
+  if (!elf || !i386) return "";
+  return " (a 32-bit x86 program: this kernel runs 64-bit programs only, its IA-32 emulation is off)";
+}
+
 std::string KernelRelease() {
   struct utsname u {};
   if (::uname(&u) != 0) return "";

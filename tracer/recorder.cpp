@@ -242,8 +242,9 @@ pid_t Recorder::Spawn() {
     if (failure.stage == 1) {
       throw SystemError("cannot install the seccomp filter in the command's process", failure.err, kExitInternal);
     }
-    throw SystemError("cannot execute " + main_path_, failure.err,
-                      failure.err == ENOENT ? kExitNotFound : kExitNotExecutable);
+    throw Error("cannot execute " + main_path_ + ": " + std::strerror(failure.err) +
+                    ExecFailureHint(main_path_, failure.err),
+                failure.err == ENOENT ? kExitNotFound : kExitNotExecutable);
   }
   return pid;
 }

@@ -15,6 +15,7 @@
 #include "base/error.h"
 #include "base/fd.h"
 #include "syscalls/syscalls.h"
+#include "tracer/process.h"
 #include "validator/load.h"
 
 extern char** environ;
@@ -197,7 +198,8 @@ int RunWithFilter(const RunRequest& request) {
       throw SystemError("the kernel refuses the seccomp filter", report.error, kExitInternal);
     }
     throw Error(
-        "cannot execute " + path + ": " + std::strerror(report.error) + ExecveHint(request.program, report.error),
+        "cannot execute " + path + ": " + std::strerror(report.error) + ExecveHint(request.program, report.error) +
+            tracer::ExecFailureHint(path, report.error),
         ShellStatus(status));
   }
   return ShellStatus(status);

@@ -175,8 +175,8 @@ TEST_CASE("faults: output paths that cannot be written, without root", "[faults]
   CHECK(Leftovers(f.dir.path).empty());
 }
 
-TEST_CASE("faults: unwritable output: read-only file system, a folder nobody may write [root]", "[root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("faults: unwritable output: read-only file system, a folder nobody may write", "[root]") {
+  if (!harness::RequireRoot("unwritable outputs (mounts a read-only file system)")) return;
   Fixture f;
   REQUIRE(::chmod(f.dir.path.c_str(), 0755) == 0);
   // A read-only tmpfs in a private mount namespace: gone when the shell exits, whatever happens.
@@ -197,9 +197,9 @@ TEST_CASE("faults: unwritable output: read-only file system, a folder nobody may
   CHECK(Leftovers(f.dir.path).empty());
 }
 
-TEST_CASE("faults: a full disk (64 KiB tmpfs): record -o, generate -o, validate --bpf, stdout to a file [ptrace][root]",
+TEST_CASE("faults: a full disk (64 KiB tmpfs): record -o, generate -o, validate --bpf, stdout to a file",
           "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+  if (!harness::RequireRoot("a full disk (mounts a 64 KiB tmpfs)")) return;
   Fixture f;
   std::string mnt = f.dir / "full";
   REQUIRE(::mkdir(mnt.c_str(), 0755) == 0);
@@ -255,9 +255,7 @@ TEST_CASE("faults: a full disk (64 KiB tmpfs): record -o, generate -o, validate 
   CHECK(r.output.find("files: . .. diff.json fill profile.json trace.json validate.json\n") != std::string::npos);
 }
 
-TEST_CASE("faults: record refuses a newer or truncated --known trace before running anything [ptrace][root]",
-          "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("faults: record refuses a newer or truncated --known trace before running anything", "[ptrace]") {
   Fixture f;
   std::string v2 = f.dir / "v2.json";
   std::string text = kTrace;

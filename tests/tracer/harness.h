@@ -12,6 +12,9 @@
 #include <sstream>
 #include <string>
 
+#include "tests/support/abi.h"
+#include "tests/support/skip.h"
+
 namespace harness {
 
 inline std::string Binary() { return std::string(PROFILEGEN_BINARY_DIR) + "/profilegen"; }
@@ -77,13 +80,17 @@ inline std::set<std::string> StraceNames(const std::string& path) {
   return names;
 }
 
-/// Tests that need root (ptrace of any process, engines) fail loudly in CI instead of skipping.
-inline bool RequireRoot() {
-  if (::geteuid() == 0) return true;
-  const char* ci = std::getenv("CI");
-  if (ci && std::string(ci) == "true") {
-    throw std::runtime_error("this test needs root and CI=true: run CI as root");
-  }
+/// Cases that need root (setuid files, mounts, engines) skip visibly without it, and fail under CI=true.
+/// Tracing one's own child needs no root: [ptrace] cases run as any user.
+inline bool RequireRoot(const std::string& what) { return support::Need(what, "root", ::geteuid() == 0); }
+
+/// What this kernel can run (i386 programs, int 0x80, x32), probed once with the 32-bit static sample.
+inline const support::Abi& Abi() { return support::Abilities(Sample("static32")); }
+
+/// Skips `what` visibly unless this kernel runs i386 code (IA-32 emulation on); returns whether it does.
+inline bool NeedI386(const std::string& what) {
+  if (Abi().i386_exec && Abi().int80) return true;
+  support::Skip(what, "this kernel runs no i386 code (IA-32 emulation off: execve says \"" + Abi().i386_error + "\")");
   return false;
 }
 

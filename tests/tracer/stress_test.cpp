@@ -92,8 +92,7 @@ std::vector<std::string> Lines(const std::string& text) {
 
 }  // namespace
 
-TEST_CASE("stress: 1,000 threads alive at once, created and joined [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: 1,000 threads alive at once, created and joined", "[ptrace]") {
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_threads") + " 1000");
   CHECK(r.output == "stress_threads: 1000 threads created and joined\n");
@@ -103,8 +102,7 @@ TEST_CASE("stress: 1,000 threads alive at once, created and joined [ptrace][root
   CHECK(Count(r.trace, "gettid") == 1000);
 }
 
-TEST_CASE("stress: a tree of 300 processes [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: a tree of 300 processes", "[ptrace]") {
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_tree") + " 300");
   CHECK(r.output == "stress_tree: 300 processes\n");
@@ -112,9 +110,8 @@ TEST_CASE("stress: a tree of 300 processes [ptrace][root]", "[ptrace][root]") {
   CHECK(Count(r.trace, "getppid") == 300);
 }
 
-TEST_CASE("stress: an exec storm of 500 sequential execs, half of them from a second thread [ptrace][root]",
-          "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: an exec storm of 500 sequential execs, half of them from a second thread",
+          "[ptrace]") {
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_exec") + " 500");
   CHECK(r.output == "stress_exec: 500 execs\n");
@@ -123,8 +120,7 @@ TEST_CASE("stress: an exec storm of 500 sequential execs, half of them from a se
   CHECK(r.trace["tasks"] == 501);
 }
 
-TEST_CASE("stress: tasks exit while others are in the middle of syscalls [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: tasks exit while others are in the middle of syscalls", "[ptrace]") {
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_exit") + " 20");
   CHECK(r.output == "stress_exit: 20 of 20 rounds as expected\n");
@@ -133,8 +129,8 @@ TEST_CASE("stress: tasks exit while others are in the middle of syscalls [ptrace
   CHECK(r.trace["tasks"] == 1 + 20 * (9 + 4 + 1 + 2));
 }
 
-TEST_CASE("stress: a 64-bit program execs a 32-bit one and back, ten times [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: a 64-bit program execs a 32-bit one and back, ten times", "[ptrace]") {
+  if (!harness::NeedI386("64/32-bit exec switches")) return;
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_arch") + " 10");
   CHECK(r.output == "stress_arch: 10 switches 64 -> 32 -> 64 bit\n");
@@ -146,16 +142,14 @@ TEST_CASE("stress: a 64-bit program execs a 32-bit one and back, ten times [ptra
   CHECK(Count(r.trace, "uname") == 11);
 }
 
-TEST_CASE("stress: job-control stops seen by the real parent: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU [ptrace][root]",
-          "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: job-control stops seen by the real parent: SIGSTOP, SIGTSTP, SIGTTIN, SIGTTOU",
+          "[ptrace]") {
   harness::TempDir dir;
   Run r = RecordMatchesStrace(dir, Sample("stress_jobctl"));
   CHECK(r.output == "stress_jobctl: SIGSTOP ok, SIGTSTP ok, SIGTTIN+SIGTTOU ok\n");
 }
 
-TEST_CASE("stress: the command installs its own, stricter seccomp filters [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: the command installs its own, stricter seccomp filters", "[ptrace]") {
   harness::TempDir dir;
   // The program's filters answer mkdir with EPERM and uname with ENOSYS before our SECCOMP_RET_TRACE could
   // stop them: record must still see every call, and count each once.
@@ -175,9 +169,9 @@ TEST_CASE("stress: the command installs its own, stricter seccomp filters [ptrac
   CHECK(Count(r.trace, "write") == strace_count("write"));
 }
 
-TEST_CASE("stress: a setuid-root program run as nobody still gains euid 0 under record [ptrace][root]",
+TEST_CASE("stress: a setuid-root program run as nobody still gains euid 0 under record",
           "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+  if (!harness::RequireRoot("a setuid-root program under record")) return;
   harness::TempDir dir;
   REQUIRE(::chmod(dir.path.c_str(), 0755) == 0);  // nobody must reach the program
   std::string id = dir / "setuid_id";
@@ -200,8 +194,7 @@ TEST_CASE("stress: a setuid-root program run as nobody still gains euid 0 under 
   }
 }
 
-TEST_CASE("stress: record itself stopped with SIGSTOP and continued, five times [ptrace][root]", "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+TEST_CASE("stress: record itself stopped with SIGSTOP and continued, five times", "[ptrace]") {
   harness::TempDir dir;
   std::string cmd = Sample("stress_exec") + " 500";  // runs for about half a second under record
   auto r = Sh(Record(dir) + cmd + " >" + (dir / "out1") + " 2>&1 & rec=$!; " +
@@ -217,10 +210,8 @@ TEST_CASE("stress: record itself stopped with SIGSTOP and continued, five times 
 }
 
 TEST_CASE(
-    "stress: SIGTERM, SIGINT and SIGHUP to record reach a command that handles them and carries on "
-    "[ptrace][root]",
-    "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+    "stress: SIGTERM, SIGINT and SIGHUP to record reach a command that handles them and carries on",
+    "[ptrace]") {
   harness::TempDir dir;
   // Each signal goes to record once the command is ready; the command catches it and goes on, so record must
   // neither die of it nor stop waiting: the command exits 0 after all three.
@@ -243,10 +234,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "stress: a process tree that never exits, stopped with SIGTERM to record: the trace is written "
-    "[ptrace][root]",
-    "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+    "stress: a process tree that never exits, stopped with SIGTERM to record: the trace is written",
+    "[ptrace]") {
   harness::TempDir dir;
   // 30 processes that all wait forever. The forwarded SIGTERM ends the main process; the 29 it leaves behind
   // get it too, so record ends and writes the trace.
@@ -267,10 +256,8 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "stress: record killed with SIGKILL leaves no tracee running and replaces no earlier trace "
-    "[ptrace][root]",
-    "[ptrace][root]") {
-  if (!harness::RequireRoot()) return;
+    "stress: record killed with SIGKILL leaves no tracee running and replaces no earlier trace",
+    "[ptrace]") {
   harness::TempDir dir;
   REQUIRE(Sh(Record(dir) + "true").code == 0);
   const std::string earlier = harness::Slurp(dir / "trace.json");
