@@ -32,6 +32,7 @@
 
 #include "profile/effective.h"
 #include "profile/writer.h"
+#include "tests/support/skip.h"
 #include "validator/bpf.h"
 #include "validator/compile.h"
 
@@ -374,14 +375,11 @@ TEST_CASE(
     "profiles",
     "[validator][ptrace]") {
 #if !defined(__x86_64__)
-  std::printf("SKIPPED: the kernel oracle drives x86_64 and i386 calls only\n");
+  support::Skip("kernel oracle", "it drives x86_64 and i386 calls only");
   return;
 #else
   const bool i386 = I386Available();
-  if (!i386)
-    std::printf(
-        "SKIPPED (part): this kernel runs no i386 calls (no IA32 "
-        "emulation): x86_64 points only\n");
+  if (!i386) support::Skip("kernel oracle, i386 points", "this kernel runs no i386 calls (IA-32 emulation off)");
   sock_filter probe_insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | kProbeData)};
   sock_fprog probe{1, probe_insn};
 
