@@ -41,5 +41,6 @@ void SetupRun(CLI::App& sub, std::function<int()>& run);
 void SetupDiff(CLI::App& sub, std::function<int()>& run);
 void SetupAudit(CLI::App& sub, std::function<int()>& run);
 void SetupExport(CLI::App& sub, std::function<int()>& run);
+void SetupScan(CLI::App& sub, std::function<int()>& run);
 
 }  // namespace profilegen::cli

@@ -3,7 +3,10 @@
 #include "base/atomic_file.h"
 #include "base/log.h"
 #include "cli/commands.h"
+#include "generator/layer_choice.h"
 #include "generator/options.h"
+#include "generator/reachable.h"
+#include "review/risk.h"
 #include "profile/writer.h"
 
 namespace profilegen::cli {
@@ -18,6 +21,7 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
     bool no_new_privileges = false;
     std::string args = "guard";
     std::vector<std::string> traces;
+    std::string reachable = "report";
   };
   auto a = std::make_shared<Args>();
   sub.add_option("-o,--output", a->output, "Where to write the profile (\"-\": stdout)")->default_str("-");
@@ -32,22 +36,33 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
       ->allow_extra_args(false)  // `--arch arm64 trace.json`: one value per --arch, the rest are traces
       ->delimiter(',');
   sub.add_option("--runtime", a->runtime,
-                 "Add the syscalls this container runtime makes after loading the filter: runc, crun or none")
-      ->default_str("runc");
+                 "Add the syscalls this container runtime makes after loading the filter: runc, crun or none "
+                 "(default: the runtime the traces' containers ran under, else runc)");
   sub.add_flag("--no-new-privileges", a->no_new_privileges,
-               "The container runs with no-new-privileges (a smaller runtime layer)");
+               "The container runs with no-new-privileges (a smaller runtime layer; default: as recorded)");
   sub.add_option("--args", a->args, "Argument guards: none, guard or strict")->default_str("guard");
+  sub.add_option("--reachable", a->reachable,
+                 "Reachable but unobserved syscalls (traces from `record --reachable`): report them, or include "
+                 "those outside the risk catalogue")
+      ->check(CLI::IsMember({"report", "include"}))
+      ->default_str("report");
   sub.add_option("traces", a->traces, "Trace files from `profilegen record` (\"-\": stdin)")->required();
-  sub.callback([a, &run] {
-    run = [a]() -> int {
+  sub.callback([a, &sub, &run] {
+    run = [a, &sub]() -> int {
       generator::GenerateOptions options;
       options.default_action = generator::ParseDefaultAction(a->default_action);
       if (!a->errno_ret.empty()) options.errno_ret = generator::ParseErrno(a->errno_ret);
       for (const std::string& arch : a->arches) options.extra_arches.push_back(generator::ParseArch(arch));
-      options.runtime = generator::ParseRuntime(a->runtime);
-      options.no_new_privileges = a->no_new_privileges;
       options.args = generator::ParseArgPolicy(a->args);
-      generator::GenerateResult result = generator::Generate(generator::LoadAndMergeTraces(a->traces), options);
+      options.include_reachable = generator::ParseReachablePolicy(a->reachable) == generator::ReachablePolicy::kInclude;
+      for (const review::RiskInfo& r : review::RiskCatalogue()) options.reachable_denied.emplace(r.syscall);
+      trace::Trace merged = generator::LoadAndMergeTraces(a->traces);
+      std::optional<generator::Runtime> runtime;
+      if (sub.count("--runtime")) runtime = generator::ParseRuntime(a->runtime);
+      std::optional<bool> nnp;
+      if (sub.count("--no-new-privileges")) nnp = a->no_new_privileges;
+      generator::ChooseRuntimeLayers(merged, runtime, nnp, options);
+      generator::GenerateResult result = generator::Generate(merged, options);
       for (const std::string& w : result.warnings) PrintWarning(w);
       WriteFileAtomically(a->output, profile::WriteProfile(result.profile));
       return kExitOk;

@@ -32,6 +32,7 @@ constexpr Command kCommands[] = {
     {"audit", "What a profile allows that deserves a look", profilegen::cli::SetupAudit},
     {"export", "Write a profile as an OCI linux.seccomp object or a Kubernetes SeccompProfile",
      profilegen::cli::SetupExport},
+    {"scan", "Static reachability: the syscalls binaries can make", profilegen::cli::SetupScan},
 };
 
 /// stdout is buffered: a write error (a full disk, /dev/full) may only show when it is flushed at exit. Say so

@@ -1,3 +1,5 @@
+#include <algorithm>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -6,7 +8,11 @@
 #include "base/log.h"
 #include "generator/generate.h"
 #include "profile/writer.h"
+#include "reach/cache.h"
+#include "reach/program.h"
 #include "cli/commands.h"
+#include "engines/container_record.h"
+#include "engines/run_command.h"
 #include "trace/trace.h"
 #include "tracer/recorder.h"
 
@@ -19,12 +25,40 @@ struct RecordArgs {
   int pid = 0;
   bool quiet = false;
   bool no_seccomp = false;
-  std::string cpus = "same";
+  std::string cpus = "all";
   std::string profile;
   std::string runtime = "runc";
   bool no_new_privileges = false;
+  bool reachable = false;
+  bool host = false;              // record `docker run` itself, not the container
+  std::string static_binary;      // the profilegen mounted into a recorded container
+  std::string container_facts;    // set by the host side when this profilegen runs inside the container
   std::vector<std::string> command;
 };
+
+/// record --reachable: the static reachable set of the executables that made the recorded syscalls (and
+/// their libraries), as the trace's schema v2 section. A file gone since (a deleted temporary) is a warning.
+void AddReachable(trace::Trace& t) {
+  std::set<std::string> exes;
+  for (const auto& [key, rec] : t.syscalls) {
+    if (!rec.first.exe.empty()) exes.insert(rec.first.exe);
+  }
+  reach::ScanOptions options;
+  options.cache_dir = reach::DefaultCacheDir();
+  try {
+    reach::Reachability r = reach::AnalyseProgram({exes.begin(), exes.end()}, options);
+    trace::Reachable out;
+    for (const reach::SyscallNumber& n : r.syscalls) {
+      if (auto name = sys::NameOf(n.arch, n.nr)) out.names[n.arch].insert(*name);
+    }
+    for (const reach::BinaryStats& b : r.binaries) out.binaries.push_back(b.path);
+    std::sort(out.binaries.begin(), out.binaries.end());
+    out.unresolved = r.unresolved.size();
+    t.reachable = std::move(out);
+  } catch (const Error& e) {
+    PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
+  }
+}
 
 std::string Summary(const trace::Trace& t, const std::string& output) {
   std::string arches;
@@ -46,13 +80,22 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
     throw Error("record needs a command to run (profilegen record -o trace.json -- CMD ARGS...) or --pid PID");
   }
   if (args.pid != 0 && !args.command.empty()) throw Error("record takes either --pid or a command, not both");
+  if (!args.host && args.pid == 0 && args.container_facts.empty() && engines::IsContainerRun(args.command)) {
+    if (!args.profile.empty()) throw Error("--profile is not supported with a container: run `profilegen generate`");
+    std::vector<std::string> inner_flags = {"--cpus", args.cpus};
+    return engines::RecordContainer({args.command, args.output, args.static_binary, args.quiet, inner_flags});
+  }
+  std::optional<trace::ContainerFacts> facts;
+  if (!args.container_facts.empty()) facts = engines::FactsInsideContainer(args.container_facts);
   tracer::RecordOptions options;
   options.command = args.command;
   options.attach_pid = args.pid;
   options.no_seccomp = args.no_seccomp;
-  options.placement = args.cpus == "all" ? tracer::Placement::kFree : tracer::Placement::kSameCpu;
+  options.placement = args.cpus == "same" ? tracer::Placement::kSameCpu : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
+  if (args.reachable) AddReachable(result.trace);
+  if (facts) result.trace.containers.push_back(*facts);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
   if (!args.profile.empty()) {
@@ -74,6 +117,7 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
   auto args = std::make_shared<RecordArgs>();
   sub.description(
       "Run a command under the tracer and record every syscall it makes, in every thread and child process.\n"
+      "For `docker run`/`podman run` it records the container's own processes (see docs/engines.md).\n"
       "Exits with the command's exit status (128+N if killed by signal N); 125 if profilegen fails,\n"
       "126 if the command cannot be executed, 127 if it is not found.");
   sub.add_option("-o,--output", args->output, "Where to write the trace ('-' for stdout)")->capture_default_str();
@@ -81,12 +125,14 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                  "A trace whose syscalls are let through without stopping (repeatable); they are carried over "
                  "into the output")
       ->check(CLI::ExistingFile);
-  sub.add_option("--pid", args->pid, "Attach to a running process and all its threads; SIGINT/SIGTERM detaches")
+  sub.add_option("--pid", args->pid,
+                 "Attach to a running process and all its threads; SIGINT, SIGTERM, SIGHUP or ^C detaches")
       ->check(CLI::PositiveNumber);
   sub.add_flag("-q,--quiet", args->quiet, "No summary line on stderr");
   sub.add_option("--cpus", args->cpus,
-                 "same: tracer and command share one CPU (fastest in VMs; the command sees one CPU); all: no pinning")
-      ->check(CLI::IsMember({"same", "all"}))
+                 "all: no pinning, the command sees the CPUs record was given; same: tracer and command share one "
+                 "CPU (sometimes faster on syscall-heavy loops, but the command sees one CPU)")
+      ->check(CLI::IsMember({"all", "same"}))
       ->capture_default_str();
   sub.add_option("--profile", args->profile,
                  "Also generate a profile from this recording (as `profilegen generate` with its defaults)");
@@ -95,7 +141,16 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
       ->capture_default_str();
   sub.add_flag("--no-new-privileges", args->no_new_privileges,
                "With --profile: the container runs with no-new-privileges (smaller runtime layer)");
+  sub.add_flag("--reachable", args->reachable,
+               "Also store the syscalls the recorded executables and their libraries can reach (static analysis, "
+               "cached; trace schema v2)");
   sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
+  sub.add_flag("--host", args->host,
+               "With `docker run`/`podman run`: record the engine's client itself, not the container");
+  sub.add_option("--static-binary", args->static_binary,
+                 "The static profilegen to mount into a recorded container (default: profilegen-static beside "
+                 "this program)");
+  sub.add_option("--container-facts", args->container_facts)->group("");  // host side -> inside the container
   sub.prefix_command();
   sub.callback([args, &sub, &run] { run = [args, &sub] { return RunRecord(*args, sub); }; });
 }

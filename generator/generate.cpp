@@ -1,4 +1,5 @@
 #include "generator/generate.h"
+#include "generator/reachable.h"
 
 #include <sched.h>
 #include <sys/socket.h>
@@ -145,11 +146,13 @@ class Generator {
     CollectNames();
     BuildArchMap();
     layer_ = SelectRuntimeLayer(options_.runtime, options_.no_new_privileges);
+    for (const auto& [runtime, nnp] : options_.more_layers) AddRuntimeLayer(layer_, SelectRuntimeLayer(runtime, nnp));
     SetDefaults();
     DecideObserved();
     DecideClone3();
     AddProbes();
     AddUnconditionalEntry();
+    AddReachable();
     for (Rule& r : rules_) result_.profile.syscalls.push_back(std::move(r));
     Minimise(result_.profile);
     WarnMissingOnExtraArches();
@@ -512,6 +515,17 @@ class Generator {
     r.action = Action::kAllow;
     r.comment = comment;
     rules_.push_back(std::move(r));
+  }
+
+  // --- --reachable (generator/reachable.h) -----------------------------------------------------------------
+
+  void AddReachable() {
+    std::set<std::string> in_rules;
+    for (const Rule& r : rules_) in_rules.insert(r.names.begin(), r.names.end());
+    auto policy = options_.include_reachable ? ReachablePolicy::kInclude : ReachablePolicy::kReport;
+    if (auto r = ReachableRule(merged_, host_, in_rules, policy, options_.reachable_denied, result_.warnings)) {
+      rules_.push_back(std::move(*r));
+    }
   }
 
   // --- --arch ---------------------------------------------------------------------------------------------

@@ -3,8 +3,10 @@
 /// spellings, so that cli/generate.cpp only wires options.
 #include <cstdint>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "profile/model.h"
@@ -30,7 +32,14 @@ struct GenerateOptions {
   std::vector<sys::ArchToken> extra_arches;
   Runtime runtime = Runtime::kRunc;
   bool no_new_privileges = false;
+  /// More runtime layers to add to the one above (traces recorded under several runtimes or no-new-privileges
+  /// settings: generator/layer_choice.h).
+  std::vector<std::pair<Runtime, bool>> more_layers;
   ArgPolicy args = ArgPolicy::kGuard;
+  /// --reachable include: also allow reachable, unobserved syscalls (trace schema v2), except these names
+  /// (the risk catalogue, which the caller passes in: the generator does not depend on review/).
+  bool include_reachable = false;
+  std::set<std::string> reachable_denied;
 };
 
 /// "errno" | "kill-process" | "kill-thread" | "trap" | "log" (also the SCMP_ACT_* spelling of those).

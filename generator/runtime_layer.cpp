@@ -21,4 +21,10 @@ RuntimeLayer SelectRuntimeLayer(Runtime runtime, bool no_new_privileges) {
               kExitInternal);
 }
 
+void AddRuntimeLayer(RuntimeLayer& into, const RuntimeLayer& more) {
+  if (more.label.empty() || more.label == into.label) return;
+  into.label = into.label.empty() ? more.label : into.label + " + " + more.label;
+  into.names.insert(more.names.begin(), more.names.end());
+}
+
 }  // namespace profilegen::generator

@@ -29,4 +29,7 @@ struct RuntimeLayer {
 /// The layer for `runtime` (empty names for Runtime::kNone).
 RuntimeLayer SelectRuntimeLayer(Runtime runtime, bool no_new_privileges);
 
+/// Unites `more` into `into` (names united, labels joined with " + "), for traces from several runtimes.
+void AddRuntimeLayer(RuntimeLayer& into, const RuntimeLayer& more);
+
 }  // namespace profilegen::generator

@@ -72,9 +72,14 @@ void ParseTasks(const FieldReader& r, const json& tasks, Trace& t) { t.tasks = r
 
 void ParseRuns(const FieldReader& r, const json& runs, Trace& t) { t.runs = r.Uint(runs, "runs"); }
 
+void ParseContainers(const FieldReader& r, const json& list, Trace& t) {
+  t.containers = ParseContainerList(list, [&r](const std::string& where, const std::string& what) { r.Fail(where, what); });
+}
+
 constexpr TraceSection kSections[] = {
     {"command", ParseCommand}, {"started", ParseStarted}, {"host", ParseHost},
     {"exit", ParseExit},       {"tasks", ParseTasks},     {"runs", ParseRuns},
+    {"containers", ParseContainers},  // trace/container.h
 };
 
 ArgValues ParseArgValues(const FieldReader& r, const json& v, const std::string& where) {
@@ -163,9 +168,9 @@ Trace ParseTraceChecked(std::string_view text, const std::string& path) {
   }
   const json& version = r.Field(doc, "version", "(top level)");
   uint64_t ver = r.Uint(version, "version");
-  if (ver > kSchemaVersion) {
+  if (ver > static_cast<uint64_t>(kReachableSchemaVersion)) {
     r.Fail("version", "trace schema version " + std::to_string(ver) + " is newer than this profilegen understands (" +
-                          std::to_string(kSchemaVersion) + "); upgrade profilegen");
+                          std::to_string(kReachableSchemaVersion) + "); upgrade profilegen");
   }
   if (ver < 1) r.Fail("version", "unsupported trace schema version " + std::to_string(ver));
 
@@ -187,6 +192,12 @@ Trace ParseTraceChecked(std::string_view text, const std::string& path) {
              "duplicate entry for " + rec.DisplayName() + " on " + std::string(sys::ArchByToken(rec.arch)->scmp));
   }
   if (!t.host_arch) t.host_arch = t.syscalls.empty() ? sys::HostArch() : t.syscalls.begin()->first.first;
+  // Schema v2 (trace/reachable.h). Not a TraceSection: in v1 a "reachable" key is unknown and ignored, and the
+  // fast reader declines v2 traces, so they are read here.
+  if (ver >= static_cast<uint64_t>(kReachableSchemaVersion)) {
+    const json& reachable = r.Field(doc, "reachable", "(top level)", false);
+    if (!reachable.is_null()) ParseReachableSection(r, reachable, t);
+  }
   return t;
 }
 

@@ -70,7 +70,7 @@ ordered_json ArgValuesJson(const ArgValues& a) {
 std::string SerializeTrace(const Trace& t) {
   ordered_json doc;
   doc["profilegen"] = "trace";
-  doc["version"] = kSchemaVersion;
+  doc["version"] = t.reachable ? kReachableSchemaVersion : kSchemaVersion;
   doc["command"] = t.command;
   doc["started"] = t.started;
   doc["host"] = {{"kernel", t.kernel}, {"arch", std::string(sys::ArchByToken(t.host_arch) ? sys::ArchByToken(t.host_arch)->scmp : "")}};
@@ -80,6 +80,7 @@ std::string SerializeTrace(const Trace& t) {
   doc["exit"] = exit;
   doc["tasks"] = t.tasks;
   if (t.runs != 1) doc["runs"] = t.runs;
+  for (const ContainerFacts& c : t.containers) doc["containers"].push_back(ContainerFactsJson(c));
 
   std::vector<const SyscallRecord*> recs;
   for (const auto& [key, rec] : t.syscalls) recs.push_back(&rec);
@@ -107,6 +108,7 @@ std::string SerializeTrace(const Trace& t) {
     list.push_back(std::move(e));
   }
   doc["syscalls"] = std::move(list);
+  if (t.reachable) doc["reachable"] = ReachableJson(*t.reachable);  // schema v2
   return DumpCanonical(doc);
 }
 
@@ -126,8 +128,10 @@ void Merge(Trace& into, const Trace& from) {
     if (std::tie(rec.first.exe, rec.first.pid) < std::tie(dst.first.exe, dst.first.pid)) dst.first = rec.first;
     for (const auto& [idx, values] : rec.args) dst.args[idx].Merge(values);
   }
+  MergeContainers(into.containers, from.containers);
   into.runs += from.runs;
   into.tasks += from.tasks;
+  MergeReachable(into.reachable, from.reachable);
 }
 
 Trace MergeAll(const std::vector<Trace>& traces) {

@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "syscalls/syscalls.h"
+#include "trace/reachable.h"
+#include "trace/container.h"
 
 namespace profilegen::trace {
 
@@ -63,6 +65,8 @@ struct Trace {
   uint64_t tasks = 0;
   uint64_t runs = 1;  ///< how many recordings this trace merges
   std::map<SyscallKey, SyscallRecord> syscalls;
+  std::optional<Reachable> reachable;  ///< schema v2: static reachability of the recorded executables
+  std::vector<ContainerFacts> containers;  ///< how recorded containers were run (trace/container.h)
 
   /// Distinct architectures among the syscalls, host first.
   std::vector<sys::ArchToken> Arches() const;

@@ -11,8 +11,12 @@
 
 namespace profilegen::tracer {
 
-/// Where the tracer and its tracees run. Cross-CPU wakeups are slow in VMs: sharing one CPU is the default.
-enum class Placement { kSameCpu, kFree };
+/// Where the tracer and its tracees run (bench/record_bench.sh measures both; README "Performance"). Pinning only
+/// the tracer and leaving the command free was measured too and never paid (it was dropped).
+enum class Placement {
+  kFree,     ///< no pinning: the command sees the CPUs record was given (the default)
+  kSameCpu,  ///< tracer and command pinned to one CPU: no cross-CPU wakeups, but the command sees one CPU
+};
 
 struct RecordOptions {
   std::vector<std::string> command;  ///< argv; argv[0] looked up in PATH
@@ -24,8 +28,9 @@ struct RecordOptions {
   std::optional<std::vector<sock_filter>> filter;
   /// Force two stops per syscall (PTRACE_SYSCALL) even where a seccomp filter could be installed.
   bool no_seccomp = false;
-  Placement placement = Placement::kSameCpu;
-  bool forward_signals = true;  ///< SIGINT/SIGTERM/SIGHUP to record are sent on to the command
+  Placement placement = Placement::kFree;
+  /// SIGINT/SIGTERM/SIGHUP to record are sent on to the command (or, with attach_pid, detach from it)
+  bool forward_signals = true;
 };
 
 struct RecordResult {
@@ -33,7 +38,8 @@ struct RecordResult {
   int exit_code = 0;  ///< the command's code, 128+N for signal N; 126/127 when it could not be executed
 };
 
-/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125).
+/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125). With forward_signals,
+/// SIGINT, SIGTERM and SIGHUP are left blocked in the calling process when it returns (see EventWaiter).
 RecordResult Record(const RecordOptions& options);
 
 }  // namespace profilegen::tracer

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The CI recipe of github-actions.yml and gitlab-ci.yml, run locally with a built profilegen:
-#   1. test stage: run the test suites under `profilegen record` (on the host, or inside a podman container)
+#   1. test stage: run the test suites under `profilegen record` (on the host, inside a podman container, or
+#      with --engine: `profilegen record -- docker run IMAGE` on an image built from samples/ci/app.Dockerfile)
 #   2. generate the profile from every trace
 #   3. validate it
 #   4. diff it against the committed profile with --fail-on risky, writing the markdown comment
@@ -13,6 +14,7 @@ profilegen=${PROFILEGEN:-$here/../../build/profilegen}
 committed=$here/seccomp-profile.json
 work=""
 in_container=false
+engine=""
 risky_change=false
 update=false
 
@@ -23,6 +25,8 @@ usage: samples/ci/local-ci.sh [options]
   --committed FILE   the committed profile to diff against (default: samples/ci/seccomp-profile.json)
   --work DIR         keep traces, profile and comment here (default: a temporary folder, removed)
   --in-container     record inside a podman container (root; the host's / as a read-only rootfs)
+  --engine E         record the app's image with `profilegen record -- E run IMAGE` (docker or podman; root;
+                     the image is built offline from samples/ci/app.Dockerfile on a static busybox)
   --risky-change     simulate a change to the tests that makes the app call chroot(2): the gate must fail
   --update           after the diff, copy the new profile over the committed one (accept the change)
 USAGE
@@ -34,6 +38,7 @@ while [ $# -gt 0 ]; do
     --committed) committed=$2; shift 2 ;;
     --work) work=$2; shift 2 ;;
     --in-container) in_container=true; shift ;;
+    --engine) engine=$2; shift 2 ;;
     --risky-change) risky_change=true; shift ;;
     --update) update=true; shift ;;
     -h|--help) usage; exit 0 ;;
@@ -60,9 +65,11 @@ fi
 mkdir -p "$work/traces" "$work/app"
 rm -f "$work"/traces/*.json
 rootfs=""
+image="" base_image=""
 # shellcheck disable=SC2317  # called by the EXIT trap
 cleanup() {
   if [ -n "$rootfs" ] && mountpoint -q "$rootfs"; then umount "$rootfs"; fi
+  if [ -n "$image" ]; then "$engine" rmi -f "$image" "$base_image" >/dev/null 2>&1; fi
   if $cleanup_work; then rm -rf "$work"; fi
 }
 trap cleanup EXIT
@@ -101,17 +108,52 @@ record_in_podman() {  # suite
     /opt/profilegen/profilegen record -q -o "/opt/traces/$1.json" -- /bin/busybox sh /opt/app/run-tests.sh "$1"
 }
 
-step "1. test stage: run the test suites under profilegen record$($in_container && echo ' (inside podman)')"
+engine_opts=()
+build_image() {  # the app image from app.Dockerfile, on a base made offline from the static busybox
+  case "$engine" in
+    docker) docker info >/dev/null 2>&1 || die "--engine docker: no Docker daemon answers (start dockerd, or set DOCKER_HOST)" ;;
+    podman)
+      printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >"$work/containers.conf"
+      export CONTAINERS_CONF=$work/containers.conf
+      engine_opts=(--ulimit nofile=20000:20000 --ulimit nproc=32768:32768) ;;
+    *) die "--engine wants docker or podman, got '$engine'" ;;
+  esac
+  base_image=profilegen-ci-base:$$ image=profilegen-ci-app:$$
+  mkdir -p "$work/base/bin" "$work/base/tmp"
+  cp "$busybox" "$work/base/bin/busybox" && "$work/base/bin/busybox" --install -s "$work/base/bin" 2>/dev/null
+  ln -sf /bin/busybox "$work/base/bin/sh"
+  tar -C "$work/base" -c . | "$engine" import - "$base_image" >/dev/null || die "$engine import failed"
+  "$engine" build -q -f "$here/app.Dockerfile" --build-arg "BASE=$base_image" -t "$image" "$here" >/dev/null 2>&1 ||
+    die "$engine build -f samples/ci/app.Dockerfile failed"
+}
+
+record_engine() {  # suite: the container is the unit of recording; unit is the image's own CMD
+  local cmd=()
+  [ "$1" = unit ] || cmd=(sh /app/run-tests.sh "$1")
+  echo "\$ profilegen record -o traces/$1.json -- $engine run --rm --network none $image ${cmd[*]}"
+  "$profilegen" record -q -o "$work/traces/$1.json" -- "$engine" run --rm --network none "${engine_opts[@]}" \
+    "$image" "${cmd[@]}"
+}
+
+step "1. test stage: run the test suites under profilegen record$($in_container && echo ' (inside podman)')${engine:+ -- $engine run}"
+[ -z "$engine" ] || build_image
 for suite in unit integration; do
-  echo "\$ profilegen record -o traces/$suite.json -- busybox sh run-tests.sh $suite"
-  if $in_container; then record_in_podman "$suite"; else record_host "$suite"; fi
+  if [ -n "$engine" ]; then
+    record_engine "$suite"
+  else
+    echo "\$ profilegen record -o traces/$suite.json -- busybox sh run-tests.sh $suite"
+    if $in_container; then record_in_podman "$suite"; else record_host "$suite"; fi
+  fi
   rc=$?
   [ "$rc" = 0 ] || die "the $suite tests failed under the recorder (exit $rc)"
 done
 
 step "2. generate the profile from every trace"
-echo "\$ profilegen generate --runtime runc -o profile.json traces/*.json"
-"$profilegen" generate --runtime runc -o "$work/profile.json" "$work"/traces/*.json || die "generate failed"
+# A container trace says which runtime ran it; host traces need --runtime.
+runtime_flag=(--runtime runc)
+[ -z "$engine" ] || runtime_flag=()
+echo "\$ profilegen generate ${runtime_flag[*]}${runtime_flag[*]:+ }-o profile.json traces/*.json"
+"$profilegen" generate "${runtime_flag[@]}" -o "$work/profile.json" "$work"/traces/*.json || die "generate failed"
 
 step "3. validate it"
 echo "\$ profilegen validate profile.json"

@@ -86,13 +86,13 @@ TEST_CASE("faults: a trace from a newer schema version is refused with one clear
   Fixture f;
   std::string v2 = f.dir / "v2.json";
   std::string text = kTrace;
-  text.replace(text.find("\"version\": 1"), 12, "\"version\": 2");
+  text.replace(text.find("\"version\": 1"), 12, "\"version\": 3");
   Write(v2, text);
   std::string earlier = harness::Slurp(f.profile);
 
   auto r = Sh(Bin() + " generate -o " + Q(f.profile) + " " + Q(v2));
   CHECK(r.code == 2);
-  OneClearError(r, {v2 + ": version: trace schema version 2 is newer than this profilegen understands (1)",
+  OneClearError(r, {v2 + ": version: trace schema version 3 is newer than this profilegen understands (2)",
                     "upgrade profilegen"});
   CHECK(harness::Slurp(f.profile) == earlier);  // the earlier output is untouched
   CHECK(Leftovers(f.dir.path).empty());
@@ -100,7 +100,7 @@ TEST_CASE("faults: a trace from a newer schema version is refused with one clear
   // Among good traces, the newer one is still named and nothing is written.
   r = Sh(Bin() + " generate -o " + Q(f.dir / "new.json") + " " + Q(f.trace) + " " + Q(v2));
   CHECK(r.code == 2);
-  OneClearError(r, {v2 + ": version: trace schema version 2"});
+  OneClearError(r, {v2 + ": version: trace schema version 3"});
   CHECK_FALSE(Exists(f.dir / "new.json"));
 }
 
@@ -259,13 +259,13 @@ TEST_CASE("faults: record refuses a newer or truncated --known trace before runn
   Fixture f;
   std::string v2 = f.dir / "v2.json";
   std::string text = kTrace;
-  text.replace(text.find("\"version\": 1"), 12, "\"version\": 2");
+  text.replace(text.find("\"version\": 1"), 12, "\"version\": 3");
   Write(v2, text);
   std::string out = f.dir / "out.json";
   std::string marker = f.dir / "ran";
   auto r = Sh(Bin() + " record -q -o " + Q(out) + " --known " + Q(v2) + " -- touch " + Q(marker));
   CHECK(r.code == 2);
-  OneClearError(r, {v2 + ": version: trace schema version 2 is newer"});
+  OneClearError(r, {v2 + ": version: trace schema version 3 is newer"});
   CHECK_FALSE(Exists(marker));
   CHECK_FALSE(Exists(out));
   Write(f.dir / "cut.json", std::string(kTrace).substr(0, 200));

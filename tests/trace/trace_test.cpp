@@ -90,8 +90,8 @@ TEST_CASE("bad traces get one clear message naming the file and JSON path", "[un
   CHECK(Err("{}") == "t.json: profilegen: not a profilegen trace (expected \"profilegen\": \"trace\")");
   CHECK(Err(R"({"defaultAction": "SCMP_ACT_ERRNO", "syscalls": []})") ==
         "t.json: (top level): this looks like a seccomp profile, not a trace (traces come from `profilegen record`)");
-  CHECK(Err(R"({"profilegen": "trace", "version": 2, "syscalls": []})") ==
-        "t.json: version: trace schema version 2 is newer than this profilegen understands (1); upgrade profilegen");
+  CHECK(Err(R"({"profilegen": "trace", "version": 3, "syscalls": []})") ==
+        "t.json: version: trace schema version 3 is newer than this profilegen understands (2); upgrade profilegen");
   CHECK(Err(R"({"profilegen": "trace", "version": 1})") == "t.json: (top level): missing \"syscalls\"");
   CHECK(Err(R"({"profilegen": "trace", "version": 1, "syscalls": [{"arch": "SCMP_ARCH_X86_65", "nr": 0, "count": 1}]})") ==
         "t.json: syscalls[0].arch: unknown architecture \"SCMP_ARCH_X86_65\"");

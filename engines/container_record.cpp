@@ -1,0 +1,127 @@
+#include "engines/container_record.h"
+
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <climits>
+#include <exception>
+#include <future>
+#include <fstream>
+
+#include "base/error.h"
+#include "base/json_io.h"
+#include "base/log.h"
+#include "engines/engine_query.h"
+#include "engines/recording_run.h"
+#include "engines/run_command.h"
+#include "engines/static_binary.h"
+#include "engines/subprocess.h"
+#include "trace/trace.h"
+
+namespace profilegen::engines {
+namespace {
+
+std::string Join(const std::vector<std::string>& words) {
+  std::string out;
+  for (const std::string& w : words) out += (out.empty() ? "" : " ") + w;
+  return out;
+}
+
+// The output's folder (absolute, existing) and file name.
+std::pair<std::string, std::string> SplitOutput(const std::string& output) {
+  if (output == "-") {
+    throw Error("a container recording writes its trace to a file: give -o FILE (not -o -)", kExitInternal);
+  }
+  size_t slash = output.rfind('/');
+  std::string dir = slash == std::string::npos ? "." : (slash == 0 ? "/" : output.substr(0, slash));
+  std::string name = slash == std::string::npos ? output : output.substr(slash + 1);
+  if (name.empty()) throw Error("-o " + output + " names a folder, not a file", kExitInternal);
+  char real[PATH_MAX];
+  if (!::realpath(dir.c_str(), real)) throw SystemError("output folder " + dir, errno);
+  return {real, name};
+}
+
+struct FileStamp {
+  bool exists = false;
+  ino_t ino = 0;
+  timespec mtime{};
+  bool operator==(const FileStamp& o) const {
+    return exists == o.exists && ino == o.ino && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec;
+  }
+};
+
+FileStamp Stamp(const std::string& path) {
+  struct stat st;
+  if (::stat(path.c_str(), &st) != 0) return {};
+  return {true, st.st_ino, st.st_mtim};
+}
+
+void Summarise(const std::string& path, const trace::ContainerFacts& facts) {
+  trace::Trace t = trace::LoadTrace(path);
+  PrintInfo("recorded " + std::to_string(t.syscalls.size()) + " distinct syscalls from " + std::to_string(t.tasks) +
+            (t.tasks == 1 ? " task" : " tasks") + " in the " + facts.engine + " container (" + facts.runtime +
+            (facts.runtime_version.empty() ? "" : " " + facts.runtime_version) + ") -> " + path);
+}
+
+}  // namespace
+
+int RecordContainer(const ContainerRecordOptions& options) {
+  RunCommand run = ParseRunCommand(options.command);
+  CheckRecordable(run);
+  auto [dir, name] = SplitOutput(options.output);
+  RecordingSetup setup;
+  setup.static_binary = FindStaticProfilegen(options.static_binary);
+  // The two queries run side by side (podman info alone takes ~0.9 s here); the engine's error comes first,
+  // since an unreachable daemon also makes the image query fail.
+  std::future<trace::ContainerFacts> engine_facts = std::async(std::launch::async, [&run] { return QueryEngine(run); });
+  bool rootfs = run.engine == Engine::kPodman && run.Flag("rootfs");
+  ImageConfig image;
+  std::exception_ptr image_error;
+  try {
+    if (!rootfs) image = QueryImage(run);
+  } catch (...) {
+    image_error = std::current_exception();
+  }
+  trace::ContainerFacts facts = engine_facts.get();
+  if (image_error) std::rethrow_exception(image_error);
+  facts.image = run.image;
+  facts.image_id = image.id;
+  facts.image_digest = image.digest;
+  setup.command = ContainerCommand(run, image);
+  facts.no_new_privileges = false;  // decided inside the container, where the bit is visible
+  setup.output_dir = dir;
+  setup.output_name = name;
+  setup.facts_json = trace::ContainerFactsJson(facts).dump();
+  setup.record_flags = options.record_flags;
+  if (!options.quiet) {
+    PrintInfo("recording the " + facts.engine + " container's command (" + Join(setup.command) + "); the run gets " +
+              Join(AddedOptions(run, setup)) + " for the recording only");
+  }
+  std::string output = dir + "/" + name;
+  FileStamp before = Stamp(output);
+  int status = RunForeground(RecordingArgv(run, setup));
+  if (run.Flag("detach")) {
+    if (!options.quiet && status == 0) PrintInfo("the trace is written to " + output + " when the container stops");
+    return status;
+  }
+  if (Stamp(output) == before) {
+    PrintWarning("no trace was written to " + output + " (" + run.program + " run exited with " +
+                 std::to_string(status) + "; a container killed with SIGKILL cannot write one)");
+  } else if (!options.quiet) {
+    Summarise(output, facts);
+  }
+  return status;
+}
+
+trace::ContainerFacts FactsInsideContainer(const std::string& facts_json) {
+  trace::ContainerFacts facts = trace::ParseContainerFacts(facts_json, "--container-facts");
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("NoNewPrivs:", 0) == 0) facts.no_new_privileges = line.find('1') != std::string::npos;
+  }
+  return facts;
+}
+
+}  // namespace profilegen::engines

@@ -1,0 +1,158 @@
+#include "engines/engine_query.h"
+
+#include <nlohmann/json.hpp>
+
+#include "base/error.h"
+#include "base/json_io.h"
+#include "engines/subprocess.h"
+
+namespace profilegen::engines {
+namespace {
+
+[[noreturn]] void Fail(const std::string& what) { throw Error(what, kExitInternal); }
+
+std::vector<std::string> Words(const nlohmann::json& v) {
+  std::vector<std::string> out;
+  if (v.is_string()) {
+    out.push_back(v.get<std::string>());
+  } else if (v.is_array()) {
+    for (const auto& w : v)
+      if (w.is_string()) out.push_back(w.get<std::string>());
+  }
+  return out;
+}
+
+std::string Str(const nlohmann::json& obj, const char* key) {
+  if (!obj.is_object()) return "";
+  auto it = obj.find(key);
+  return it != obj.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+std::string FirstLine(const std::string& text) {
+  size_t start = text.find_first_not_of(" \n");
+  if (start == std::string::npos) return "";
+  size_t end = text.find('\n', start);
+  return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+}
+
+std::vector<std::string> Client(const RunCommand& run, std::initializer_list<std::string> words) {
+  std::vector<std::string> argv{run.program};
+  argv.insert(argv.end(), run.global_words.begin(), run.global_words.end());
+  argv.insert(argv.end(), words);
+  return argv;
+}
+
+}  // namespace
+
+ImageConfig ParseImageInspect(const std::string& json_text) {
+  nlohmann::json doc = ParseJson(json_text, "image inspect output");
+  if (doc.is_array()) {
+    if (doc.empty()) Fail("image inspect printed no image");
+    doc = doc[0];
+  }
+  ImageConfig c;
+  const nlohmann::json& config = doc.contains("Config") ? doc["Config"] : nlohmann::json();
+  if (config.is_object()) {
+    if (config.contains("Entrypoint")) c.entrypoint = Words(config["Entrypoint"]);
+    if (config.contains("Cmd")) c.cmd = Words(config["Cmd"]);
+  }
+  c.id = Str(doc, "Id");
+  if (!c.id.empty() && c.id.find(':') == std::string::npos) c.id = "sha256:" + c.id;  // podman prints bare hex
+  if (doc.contains("RepoDigests")) {
+    std::vector<std::string> digests = Words(doc["RepoDigests"]);
+    if (!digests.empty()) c.digest = digests.front();
+  }
+  return c;
+}
+
+std::string ParseRuntimeVersion(const std::string& version_output) {
+  std::string line = FirstLine(version_output);
+  size_t at = line.find("version ");
+  if (at == std::string::npos) return "";
+  std::string v = line.substr(at + 8);
+  size_t space = v.find(' ');
+  return space == std::string::npos ? v : v.substr(0, space);
+}
+
+trace::ContainerFacts ParseEngineInfo(Engine engine, const std::string& json_text,
+                                      const std::optional<std::string>& run_runtime) {
+  nlohmann::json doc = ParseJson(json_text, std::string(EngineName(engine)) + " info output");
+  trace::ContainerFacts f;
+  f.engine = EngineName(engine);
+  if (engine == Engine::kDocker) {
+    f.engine_version = Str(doc, "ServerVersion");
+    f.runtime = run_runtime.value_or(Str(doc, "DefaultRuntime"));
+    // Docker reports the version of its runc only (RuncCommit), not of other runtimes.
+    if (f.runtime == "runc" && doc.contains("RuncCommit")) f.runtime_version = Str(doc["RuncCommit"], "ID");
+  } else {
+    if (doc.contains("version")) f.engine_version = Str(doc["version"], "Version");
+    nlohmann::json oci =
+        doc.contains("host") && doc["host"].contains("ociRuntime") ? doc["host"]["ociRuntime"] : nlohmann::json();
+    f.runtime = Str(oci, "name");
+    f.runtime_version = ParseRuntimeVersion(Str(oci, "version"));
+  }
+  if (f.runtime.empty()) Fail(std::string(EngineName(engine)) + " info did not name the OCI runtime");
+  return f;
+}
+
+std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConfig& image) {
+  std::vector<std::string> entry = image.entrypoint, args = run.command.empty() ? image.cmd : run.command;
+  if (auto ep = run.Last("entrypoint")) {
+    // --entrypoint replaces the image's entrypoint and clears its CMD; podman also takes a JSON array.
+    entry.clear();
+    if (run.engine == Engine::kPodman && !ep->empty() && (*ep)[0] == '[') {
+      entry = Words(ParseJson(*ep, "--entrypoint"));
+    } else if (!ep->empty()) {
+      entry.push_back(*ep);
+    }
+    args = run.command;
+  }
+  entry.insert(entry.end(), args.begin(), args.end());
+  if (entry.empty()) {
+    Fail("no command to record: the image " + run.image + " has no ENTRYPOINT or CMD and none was given (" +
+         run.program + " run [OPTIONS] IMAGE COMMAND)");
+  }
+  return entry;
+}
+
+trace::ContainerFacts QueryEngine(const RunCommand& run) {
+  const char* name = EngineName(run.engine);
+  Captured info = run.engine == Engine::kDocker ? RunCapture(Client(run, {"info", "--format", "{{json .}}"}))
+                                                : RunCapture(Client(run, {"info", "--format", "json"}));
+  if (info.status == kExitNotFound && info.err.empty()) {
+    Fail(run.program + " is not installed (not found in PATH): install " + name + " or record it with --host");
+  }
+  if (info.status != 0 || FirstLine(info.out).empty()) {
+    std::string why = FirstLine(info.err);
+    Fail(std::string(name) + " is not reachable (" + run.program + " info failed" + (why.empty() ? "" : ": " + why) +
+         ")" + (run.engine == Engine::kDocker ? ": is the daemon running, and DOCKER_HOST or -H right?" : ""));
+  }
+  trace::ContainerFacts facts = ParseEngineInfo(run.engine, info.out, run.Last("runtime"));
+  if (facts.runtime_version.empty()) {
+    // The runtime's own answer, when it is a program in PATH (docker's runc and crun are).
+    std::string program = facts.runtime == "io.containerd.runc.v2" ? "runc" : facts.runtime;
+    Captured v = RunCapture({program, "--version"});
+    if (v.status == 0) facts.runtime_version = ParseRuntimeVersion(v.out);
+  }
+  return facts;
+}
+
+ImageConfig QueryImage(const RunCommand& run) {
+  Captured c = RunCapture(Client(run, {"image", "inspect", run.image}));
+  if (c.status != 0) {
+    // As `run` would: pull a missing image, unless told not to.
+    std::string why = FirstLine(c.err);
+    if (run.Last("pull").value_or("missing") != "never") {
+      Captured pull = RunCapture(Client(run, {"pull", run.image}));
+      if (pull.status == 0) c = RunCapture(Client(run, {"image", "inspect", run.image}));
+      if (pull.status != 0) why = FirstLine(pull.err);
+    }
+    if (c.status != 0) {
+      Fail("image " + run.image + " is not in " + EngineName(run.engine) + "'s store and could not be pulled (" + why +
+           ")");
+    }
+  }
+  return ParseImageInspect(c.out);
+}
+
+}  // namespace profilegen::engines

@@ -1,0 +1,149 @@
+#include "engines/subprocess.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+
+#include "base/error.h"
+#include "base/fd.h"
+
+extern char** environ;
+
+namespace profilegen::engines {
+namespace {
+
+std::vector<char*> Argv(const std::vector<std::string>& argv) {
+  std::vector<char*> out;
+  for (const std::string& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+int ExitCode(int wstatus) {
+  if (WIFEXITED(wstatus)) return WEXITSTATUS(wstatus);
+  if (WIFSIGNALED(wstatus)) return 128 + WTERMSIG(wstatus);
+  return kExitInternal;
+}
+
+int Wait(pid_t pid) {
+  int ws = 0;
+  while (::waitpid(pid, &ws, 0) < 0) {
+    if (errno != EINTR) throw SystemError("waitpid", errno);
+  }
+  return ExitCode(ws);
+}
+
+// Spawns argv; ENOENT (not in PATH) becomes status 127 with pid 0.
+pid_t Spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* actions) {
+  std::vector<char*> args = Argv(argv);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, args[0], actions, nullptr, args.data(), environ);
+  if (rc == ENOENT) return 0;
+  if (rc != 0) throw SystemError("cannot run " + argv[0], rc);
+  return pid;
+}
+
+std::atomic<pid_t> g_foreground{0};
+
+void Forward(int sig) {
+  pid_t pid = g_foreground.load();
+  if (pid > 0) ::kill(pid, sig);
+}
+
+}  // namespace
+
+Captured RunCapture(const std::vector<std::string>& argv) {
+  int out_pipe[2], err_pipe[2];
+  if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
+  UniqueFd out_r(out_pipe[0]), out_w(out_pipe[1]);
+  if (::pipe2(err_pipe, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
+  UniqueFd err_r(err_pipe[0]), err_w(err_pipe[1]);
+  posix_spawn_file_actions_t actions;
+  ::posix_spawn_file_actions_init(&actions);
+  ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  ::posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
+  ::posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
+  pid_t pid;
+  try {
+    pid = Spawn(argv, &actions);
+  } catch (...) {
+    ::posix_spawn_file_actions_destroy(&actions);
+    throw;
+  }
+  ::posix_spawn_file_actions_destroy(&actions);
+  Captured c;
+  if (pid == 0) {
+    c.status = kExitNotFound;
+    return c;
+  }
+  out_w.reset();
+  err_w.reset();
+  pollfd fds[2] = {{out_r.get(), POLLIN, 0}, {err_r.get(), POLLIN, 0}};
+  std::string* sinks[2] = {&c.out, &c.err};
+  int open = 2;
+  while (open > 0) {
+    if (::poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      throw SystemError("poll", errno);
+    }
+    for (int k = 0; k < 2; ++k) {
+      if (fds[k].fd < 0 || !(fds[k].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[65536];
+      ssize_t n = ::read(fds[k].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[k]->append(buf, static_cast<size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        fds[k].fd = -1;
+        --open;
+      }
+    }
+  }
+  c.status = Wait(pid);
+  return c;
+}
+
+int RunForeground(const std::vector<std::string>& argv) {
+  // Block the forwarded signals while spawning so none is lost between spawn and the handler knowing the pid;
+  // the child gets the default mask and dispositions back.
+  sigset_t forwarded, old;
+  sigemptyset(&forwarded);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
+  ::sigprocmask(SIG_BLOCK, &forwarded, &old);
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  ::posix_spawnattr_setsigmask(&attr, &old);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaddset(&defaults, sig);
+  ::posix_spawnattr_setsigdefault(&attr, &defaults);
+  ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  std::vector<char*> args = Argv(argv);
+  pid_t pid = 0;
+  int rc = ::posix_spawnp(&pid, args[0], nullptr, &attr, args.data(), environ);
+  ::posix_spawnattr_destroy(&attr);
+  if (rc != 0) {
+    ::sigprocmask(SIG_SETMASK, &old, nullptr);
+    if (rc == ENOENT) return kExitNotFound;
+    throw SystemError("cannot run " + argv[0], rc);
+  }
+  g_foreground = pid;
+  struct sigaction sa {
+  }, saved[3];
+  sa.sa_handler = Forward;
+  sigemptyset(&sa.sa_mask);
+  int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
+  for (int k = 0; k < 3; ++k) ::sigaction(sigs[k], &sa, &saved[k]);
+  ::sigprocmask(SIG_SETMASK, &old, nullptr);
+  int status = Wait(pid);
+  g_foreground = 0;
+  for (int k = 0; k < 3; ++k) ::sigaction(sigs[k], &saved[k], nullptr);
+  return status;
+}
+
+}  // namespace profilegen::engines

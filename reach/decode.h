@@ -1,0 +1,54 @@
+#pragma once
+/// x86 machine code -> a compact instruction list (Zydis): what the reachability analysis needs of each
+/// instruction (branches and their targets, syscall instructions, constant moves, registers written) and the
+/// code addresses the code takes.
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "reach/elf_image.h"
+
+namespace profilegen::reach {
+
+enum class Kind : uint8_t {
+  kOther,
+  kPad,       ///< nop, int3 padding: says nothing about whether control falls through
+  kCall,      ///< direct call (target) or indirect through memory (slot)
+  kJmp,       ///< unconditional jump, same
+  kJcc,       ///< conditional jump
+  kStop,      ///< ret, ud2, hlt, int3: control does not fall through
+  kSyscall,   ///< syscall (x86-64 ABI)
+  kSyscall32, ///< int 0x80, sysenter, call gs:[0x10] (i386 ABI)
+  kMovImm,    ///< dst = imm
+  kMovReg,    ///< dst = src
+  kXorSelf,   ///< dst = 0
+};
+
+struct Insn {
+  uint64_t addr = 0;
+  uint64_t target = 0;  ///< direct branch target, or the memory slot of an indirect one (0: none)
+  int64_t imm = 0;
+  uint16_t written = 0;  ///< general-purpose registers written (bit per index)
+  Kind kind = Kind::kOther;
+  int8_t dst = -1, src = -1;
+  bool indirect = false;  ///< branch through memory (target is the slot) or register (target 0)
+};
+
+/// Every code section of an image, decoded linearly.
+struct Decoded {
+  std::vector<Insn> insns;                 ///< all code sections, in address order
+  std::unordered_map<uint64_t, uint32_t> jump_targets;  ///< targets of direct jumps -> how many jump there
+  std::vector<uint64_t> call_targets;
+  /// (instruction, code address) for lea / immediate references into code: the address is taken only when the
+  /// function holding the instruction runs, so it becomes a callee of that function.
+  std::vector<std::pair<uint64_t, uint64_t>> code_pointers;
+  /// (instruction, import) for GOT slots of imports read other than by call/jmp.
+  std::vector<std::pair<uint64_t, std::string>> import_loads;
+};
+
+/// Decodes every code section of `image` linearly (an undecodable byte becomes a one-byte stop).
+Decoded DecodeImage(const ElfImage& image);
+
+}  // namespace profilegen::reach

@@ -1,0 +1,335 @@
+#!/usr/bin/env bash
+# End-to-end test of `profilegen record -- docker run ... IMAGE` and `-- podman run ... IMAGE` with the real
+# engines and real images made offline: FROM scratch + static busybox, FROM scratch + a static musl program,
+# and Debian 12 with nginx, redis and curl (mmdebstrap, cached under /var/tmp/profilegen-images).
+#
+# For each engine and image, with and without no-new-privileges: record, generate (no runtime flags: the trace
+# says what ran it), then --runs runs under the profile, each with the same output and exit status as the
+# unconfined run; the profile without mkdir/mkdirat fails with EPERM. Then (busybox): the image's own CMD
+# recorded when no command is given, -d with `stop`, SIGTERM to profilegen, the error cases, and a docker
+# (runc) trace merged with a podman-crun trace getting both runtime layers.
+#
+# Starts its own dockerd when none answers (own socket and data folder) and stops it after.
+# Needs root, docker, podman, busybox-static, musl-gcc, python3 and (for the Debian image) a cached image or
+# mmdebstrap. Exit 77 (skip) when missing, exit 1 under CI=true.
+set -euo pipefail
+
+usage() {
+  cat <<'EOF'
+usage: container_record.sh --profilegen PATH [--runs N] [--engines "docker podman"] [--only busybox|musl|debian]
+  --profilegen PATH  the profilegen binary (profilegen-static must be beside it)
+  --runs N           confined runs per variant (default 20)
+  --engines LIST     engines to test (default "docker podman")
+  --only IMAGE       test one image only
+EOF
+}
+
+PROFILEGEN="" RUNS=20 ENGINES="docker podman" ONLY=""
+while [ $# -gt 0 ]; do
+  case $1 in
+    --profilegen) PROFILEGEN=$2; shift 2 ;;
+    --runs) RUNS=$2; shift 2 ;;
+    --engines) ENGINES=$2; shift 2 ;;
+    --only) ONLY=$2; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) usage >&2; exit 2 ;;
+  esac
+done
+[ -n "$PROFILEGEN" ] || { usage >&2; exit 2; }
+HERE=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=../../scripts/engines.sh
+. "$HERE/../../scripts/engines.sh"
+eng_require root docker podman busybox musl-gcc python3 runc crun
+PROFILEGEN=$(realpath "$PROFILEGEN")
+[ -x "$(dirname "$PROFILEGEN")/profilegen-static" ] || { eng_err "no profilegen-static beside $PROFILEGEN"; exit 1; }
+IMAGES_CACHE=/var/tmp/profilegen-images
+DEBIAN_TAR=$IMAGES_CACHE/debian12.tar
+
+# Work below /var/tmp: bind-mount sources must be host paths the engines see.
+TMPDIR=/var/tmp eng_init
+TAG="e2e$$"
+OWN_DOCKERD=""
+CREATED_IMAGES=()   # "engine image" pairs to remove
+
+cleanup() {
+  local rc=$? pair
+  for pair in "${CREATED_IMAGES[@]}"; do
+    # shellcheck disable=SC2086
+    set -- $pair
+    "$1" rm -f $("$1" ps -aq --filter "name=profilegen-e2e-$TAG" 2>/dev/null) >/dev/null 2>&1 || true
+    "$1" rmi -f "$2" >/dev/null 2>&1 || true
+  done
+  if [ -n "$OWN_DOCKERD" ]; then
+    kill "$(cat "$OWN_DOCKERD/pid" 2>/dev/null)" 2>/dev/null || true
+    for _ in $(seq 1 100); do [ -e "$OWN_DOCKERD/pid" ] || break; sleep 0.1; done
+  fi
+  eng_cleanup
+  exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# One dockerd for the whole run: the machine's when it answers, else our own.
+start_dockerd() {
+  docker info >/dev/null 2>&1 && return 0
+  OWN_DOCKERD=$ENG_WORK/d
+  mkdir -p "$OWN_DOCKERD"
+  export DOCKER_HOST=unix://$OWN_DOCKERD/sock
+  dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
+    --data-root "$OWN_DOCKERD/data" --exec-root "$OWN_DOCKERD/x" --pidfile "$OWN_DOCKERD/pid" \
+    -H "$DOCKER_HOST" >"$OWN_DOCKERD/log" 2>&1 &
+  for _ in $(seq 1 150); do docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }; sleep 0.2; done
+  eng_err "dockerd did not answer in 30 s:"; tail -n 20 "$OWN_DOCKERD/log" >&2; return 1
+}
+
+# The crun variant of podman: crun through the hybrid-cgroup wrapper, under the runtime name "crun".
+cat >"$ENG_WORK/containers-crun-named.conf" <<EOF
+[engine]
+runtime = "crun"
+cgroup_manager = "cgroupfs"
+[engine.runtimes]
+crun = ["$ENG_WORK/crun-hybrid"]
+EOF
+
+# engine_cmd ENGINE: the client and the options every run gets.
+engine_cmd() {
+  case $1 in
+    docker) echo "docker" ;;
+    podman) echo "podman" ;;
+    podman-crun) echo "podman" ;;
+  esac
+}
+engine_env() {  # prints the CONTAINERS_CONF for ENGINE
+  case $1 in podman-crun) echo "$ENG_WORK/containers-crun-named.conf" ;; *) echo "$ENG_WORK/containers.conf" ;; esac
+}
+run_opts() {  # run options every run gets
+  case $1 in
+    docker) echo "--rm --network none" ;;
+    *) echo "--rm ${ENG_PODMAN_OPTS[*]}" ;;  # holds --network none
+  esac
+}
+
+# make_images: FROM-scratch folders and the Debian tarball, imported into each engine's store once.
+make_images() {
+  local bb musl
+  bb=$ENG_WORK/img-busybox; musl=$ENG_WORK/img-musl
+  mkdir -p "$bb/bin" "$bb/tmp" "$bb/etc" "$musl/tmp" "$musl/etc"
+  cp "$(command -v busybox)" "$bb/bin/busybox"; ln -s busybox "$bb/bin/sh"
+  for a in echo mkdir ls sleep cat; do ln -s busybox "$bb/bin/$a"; done
+  musl-gcc -static -O2 -o "$musl/app" "$HERE/musl_app.c"
+  file "$musl/app" | grep -q 'statically linked' || { eng_err "musl app is not static"; return 1; }
+  if [ -z "$ONLY" ] || [ "$ONLY" = debian ]; then
+    if [ ! -s "$DEBIAN_TAR" ]; then
+      eng_require mmdebstrap
+      echo "building the Debian 12 image (mmdebstrap, ~1-2 min; cached in $DEBIAN_TAR)"
+      mkdir -p "$IMAGES_CACHE"
+      mmdebstrap --quiet --variant=minbase --include=nginx-light,redis-server,curl bookworm "$DEBIAN_TAR.tmp.tar" \
+        && mv "$DEBIAN_TAR.tmp.tar" "$DEBIAN_TAR" || { eng_err "mmdebstrap failed"; return 1; }
+    fi
+  fi
+  local e client
+  for e in docker podman; do
+    case " $ENGINES " in *" $e "*|*" $e-crun "*) ;; *) continue ;; esac
+    client=$e
+    tar -C "$bb" -c . | CONTAINERS_CONF=$ENG_WORK/containers.conf $client import \
+      --change 'CMD ["/bin/sh","-c","echo image-cmd; mkdir /tmp/c && echo made; exit 3"]' - "profilegen-e2e-busybox:$TAG" >/dev/null
+    CREATED_IMAGES+=("$client profilegen-e2e-busybox:$TAG")
+    tar -C "$musl" -c . | CONTAINERS_CONF=$ENG_WORK/containers.conf $client import \
+      --change 'ENTRYPOINT ["/app"]' --change 'CMD ["0"]' - "profilegen-e2e-musl:$TAG" >/dev/null
+    CREATED_IMAGES+=("$client profilegen-e2e-musl:$TAG")
+    if [ -s "$DEBIAN_TAR" ] && { [ -z "$ONLY" ] || [ "$ONLY" = debian ]; }; then
+      CONTAINERS_CONF=$ENG_WORK/containers.conf $client import "$DEBIAN_TAR" "profilegen-e2e-debian:$TAG" >/dev/null
+      CREATED_IMAGES+=("$client profilegen-e2e-debian:$TAG")
+    fi
+  done
+}
+
+# The test command per image, and the expected exit status.
+DEBIAN_CMD='mkdir /tmp/d && nginx && curl -s http://127.0.0.1/ | grep -o "Welcome to nginx" | head -n 1;
+redis-server --daemonize yes --port 6379 --save "" --logfile /tmp/redis.log;
+i=0; sleep 0.1; until redis-cli ping 2>/dev/null | grep -q PONG || [ $i -ge 50 ]; do sleep 0.1; i=$((i+1)); done;
+redis-cli set k v; redis-cli get k; redis-cli shutdown nosave >/dev/null 2>&1; nginx -s quit 2>/dev/null; echo done; exit 4'
+image_cmd() {
+  case $1 in
+    busybox) printf '%s\0' sh -c 'echo hi; mkdir /tmp/d && ls -a /tmp/d; exit 7' ;;
+    musl) printf '%s\0' 5 ;;   # appended to the image's ENTRYPOINT ["/app"]
+    debian) printf '%s\0' sh -c "$DEBIAN_CMD" ;;
+  esac
+}
+image_status() { case $1 in busybox) echo 7 ;; musl) echo 5 ;; debian) echo 4 ;; esac; }
+
+FAILS=0
+fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
+
+# crun 1.8.1 needs the hybrid wrapper; nothing else to set up for docker.
+# variant ENGINE IMAGE NNP: record, generate, confined runs, EPERM.
+variant() {
+  local engine=$1 image=$2 nnp=$3 client conf opts nnp_opt=() cmd=() out="$ENG_WORK/$1-$2-$3" rc want base i same=0
+  client=$(engine_cmd "$engine"); conf=$(engine_env "$engine"); read -ra opts <<<"$(run_opts "$engine")"
+  [ "$nnp" = true ] && nnp_opt=(--security-opt no-new-privileges)
+  mapfile -d '' cmd < <(image_cmd "$image")
+  want=$(image_status "$image")
+  local img="profilegen-e2e-$image:$TAG"
+  mkdir -p "$out"
+  export CONTAINERS_CONF=$conf
+  # Unconfined reference run.
+  rc=$(eng_capture "$out/unconfined.txt" "$client" run "${opts[@]}" "${nnp_opt[@]}" --security-opt seccomp=unconfined "$img" "${cmd[@]}")
+  [ "$rc" = "$want" ] || { fail "$engine $image nnp=$nnp: unconfined run exited $rc, expected $want"; sed 's/^/    | /' "$out/unconfined.txt"; return; }
+  # Record.
+  local t0 t1
+  t0=$(date +%s%N)
+  rc=$(eng_capture "$out/record.txt" "$PROFILEGEN" record -q -o "$out/trace.json" -- "$client" run "${opts[@]}" "${nnp_opt[@]}" "$img" "${cmd[@]}")
+  t1=$(date +%s%N)
+  [ "$rc" = "$want" ] || { fail "$engine $image nnp=$nnp: record exited $rc, expected $want"; sed 's/^/    | /' "$out/record.txt"; return; }
+  cmp -s "$out/record.txt" "$out/unconfined.txt" || { fail "$engine $image nnp=$nnp: recorded run's output differs"; diff "$out/unconfined.txt" "$out/record.txt" | sed 's/^/    | /' || true; }
+  python3 - "$out/trace.json" "$engine" "$nnp" <<'PY' || { fail "$engine $image nnp=$nnp: trace container facts wrong"; return; }
+import json, sys
+t = json.load(open(sys.argv[1])); c = t["containers"][0]; engine = sys.argv[2]
+want_runtime = "crun" if engine == "podman-crun" else "runc"
+assert c["engine"] == engine.split("-")[0], c
+assert c["runtime"] == want_runtime, c
+assert c["noNewPrivileges"] == (sys.argv[3] == "true"), c
+assert c["imageId"].startswith("sha256:"), c
+PY
+  "$PROFILEGEN" generate -o "$out/profile.json" "$out/trace.json" 2>"$out/generate.err" || { fail "generate: $(cat "$out/generate.err")"; return; }
+  grep -q "runtime layer $( [ "$engine" = podman-crun ] && echo crun || echo runc ) [^ ]* (no-new-privileges=$nnp)" "$out/profile.json" ||
+    fail "$engine $image nnp=$nnp: the profile's runtime layer is not the recorded one"
+  # Confined runs.
+  base=$(date +%s%N)
+  for i in $(seq 1 "$RUNS"); do
+    rc=$(eng_capture "$out/run.txt" "$client" run "${opts[@]}" "${nnp_opt[@]}" --security-opt "seccomp=$out/profile.json" "$img" "${cmd[@]}")
+    if [ "$rc" = "$want" ] && cmp -s "$out/run.txt" "$out/unconfined.txt"; then
+      same=$((same + 1))
+    else
+      echo "    run $i: exit $rc"; diff "$out/unconfined.txt" "$out/run.txt" | head -n 8 | sed 's/^/    | /' || true
+    fi
+  done
+  local per=$(( ($(date +%s%N) - base) / 1000000 / RUNS ))
+  # Without mkdir/mkdirat: EPERM.
+  python3 - "$out/profile.json" "$out/nomkdir.json" <<'PY'
+import json, sys
+p = json.load(open(sys.argv[1]))
+for s in p["syscalls"]:
+    s["names"] = [n for n in s["names"] if n not in ("mkdir", "mkdirat")]
+p["syscalls"] = [s for s in p["syscalls"] if s["names"]]
+json.dump(p, open(sys.argv[2], "w"), indent=1)
+PY
+  rc=$(eng_capture "$out/eperm.txt" "$client" run "${opts[@]}" "${nnp_opt[@]}" --security-opt "seccomp=$out/nomkdir.json" "$img" "${cmd[@]}")
+  local eperm=no
+  grep -q "Operation not permitted" "$out/eperm.txt" && ! cmp -s "$out/eperm.txt" "$out/unconfined.txt" && eperm=yes
+  printf '  %-12s %-8s nnp=%-5s recorded in %5d ms (%s syscalls); %d/%d runs same as unconfined (%4d ms/run); without mkdir: exit %s, EPERM: %s\n' \
+    "$engine" "$image" "$nnp" $(( (t1 - t0) / 1000000 )) "$(grep -c '"nr"' "$out/trace.json")" "$same" "$RUNS" "$per" "$rc" "$eperm"
+  [ "$same" = "$RUNS" ] || fail "$engine $image nnp=$nnp: $((RUNS - same)) of $RUNS confined runs differed"
+  [ "$eperm" = yes ] || { fail "$engine $image nnp=$nnp: the profile without mkdir did not fail with EPERM"; sed 's/^/    | /' "$out/eperm.txt"; }
+}
+
+# Behaviour beyond the profile, on the busybox image.
+behaviour() {
+  local engine=$1 client conf opts out="$ENG_WORK/$1-behaviour" rc name
+  client=$(engine_cmd "$engine"); conf=$(engine_env "$engine"); read -ra opts <<<"$(run_opts "$engine")"
+  export CONTAINERS_CONF=$conf
+  local img="profilegen-e2e-busybox:$TAG"
+  mkdir -p "$out"
+  # The image's own CMD, its exit status passed through.
+  rc=$(eng_capture "$out/cmd.txt" "$PROFILEGEN" record -q -o "$out/cmd.json" -- "$client" run "${opts[@]}" "$img")
+  if [ "$rc" = 3 ] && [ "$(cat "$out/cmd.txt")" = "$(printf 'image-cmd\nmade')" ] &&
+     python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); assert t["command"][:2]==["/bin/sh","-c"], t["command"]; assert any(s["name"] in ("mkdir","mkdirat") for s in t["syscalls"])' "$out/cmd.json"; then
+    echo "  $engine: image CMD recorded when no command is given; exit 3 passed through"
+  else
+    fail "$engine: image CMD: exit $rc"; sed 's/^/    | /' "$out/cmd.txt"
+  fi
+  # -d, then stop: the trace appears when the container stops.
+  name="profilegen-e2e-$TAG-d-$engine"
+  rc=$(eng_capture "$out/d.txt" "$PROFILEGEN" record -q -o "$out/d.json" -- "$client" run -d --name "$name" \
+         "${opts[@]:1}" "$img" sh -c 'echo up; sleep 60')
+  if [ "$rc" = 0 ] && grep -qE '^[0-9a-f]{12,64}$' "$out/d.txt" && [ ! -e "$out/d.json" ]; then
+    sleep 1
+    "$client" stop -t 10 "$name" >/dev/null
+    for _ in $(seq 1 50); do [ -s "$out/d.json" ] && break; sleep 0.1; done
+    if python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); assert t["exit"]=={"signal":"SIGTERM"}, t["exit"]' "$out/d.json" 2>/dev/null &&
+       [ "$("$client" logs "$name" 2>&1)" = up ]; then
+      echo "  $engine: -d printed the id and returned; after '$client stop' the trace is there (exit SIGTERM)"
+    else
+      fail "$engine: -d: no trace after stop"; ls -la "$out"
+    fi
+  else
+    fail "$engine: -d: record exited $rc"; sed 's/^/    | /' "$out/d.txt"
+  fi
+  "$client" rm -f "$name" >/dev/null 2>&1 || true
+  # SIGTERM to profilegen: the container stops, the trace is written, nothing is left.
+  name="profilegen-e2e-$TAG-term-$engine"
+  "$PROFILEGEN" record -q -o "$out/term.json" -- "$client" run "${opts[@]}" --name "$name" "$img" sh -c 'echo up; sleep 60' \
+    >"$out/term.txt" 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 100); do grep -q up "$out/term.txt" && break; sleep 0.1; done
+  kill -TERM "$pid" 2>/dev/null || true; rc=0; wait "$pid" || rc=$?
+  sleep 0.5
+  if [ "$rc" = 143 ] && [ -s "$out/term.json" ] && [ -z "$("$client" ps -aq --filter "name=$name")" ]; then
+    echo "  $engine: SIGTERM to profilegen: exit 143, trace written, no container left"
+  else
+    fail "$engine: SIGTERM: exit $rc, trace $(ls "$out/term.json" 2>&1), containers: $("$client" ps -aq --filter "name=$name")"
+  fi
+  # Errors: one line, exit 125, no container.
+  local errname="profilegen-e2e-$TAG-err-$engine"
+  check_error() {
+    local what=$1; shift
+    rc=$(eng_capture "$out/err.txt" "$PROFILEGEN" record -o "$out/err.json" -- "$@")
+    if [ "$rc" = 125 ] && [ "$(wc -l <"$out/err.txt")" = 1 ] && grep -q '^profilegen: error: ' "$out/err.txt"; then
+      echo "  $engine: $what -> exit 125: $(cat "$out/err.txt")"
+    else
+      fail "$engine: $what: exit $rc"; sed 's/^/    | /' "$out/err.txt"
+    fi
+  }
+  check_error "missing image" "$client" run "${opts[@]}" --name "$errname" "profilegen-e2e-missing:$TAG" echo hi
+  check_error "own seccomp profile" "$client" run "${opts[@]}" --name "$errname" --security-opt seccomp=/x.json "$img" echo hi
+  if [ "$engine" = docker ]; then
+    check_error "daemon not reachable" docker -H "unix://$ENG_WORK/no.sock" run --rm --name "$errname" "$img" echo hi
+  fi
+  check_error "engine not installed" "/nonexistent/$client" run --rm --name "$errname" "$img" echo hi
+  [ -z "$("$client" ps -aq --filter "name=$errname")" ] || fail "$engine: an error case left a container"
+}
+
+start=$(date +%s)
+start_dockerd
+make_images
+echo "images ready in $(( $(date +%s) - start )) s"
+images="busybox musl debian"
+[ -n "$ONLY" ] && images=$ONLY
+for engine in $ENGINES; do
+  for image in $images; do
+    # crun (under podman) is here for its runtime layer and the merge of runc and crun traces: busybox suffices.
+    [ "$engine" = podman-crun ] && [ "$image" != busybox ] && continue
+    [ "$image" = debian ] && [ ! -s "$DEBIAN_TAR" ] && { fail "no Debian image"; continue; }
+    for nnp in false true; do variant "$engine" "$image" "$nnp"; done
+  done
+  [ "$engine" = podman-crun ] || behaviour "$engine"
+done
+# A docker (runc) trace and a podman-crun trace merge with each layer.
+if [ -f "$ENG_WORK/docker-busybox-false/trace.json" ] && [ -f "$ENG_WORK/podman-crun-busybox-true/trace.json" ]; then
+  "$PROFILEGEN" generate -o "$ENG_WORK/merged.json" "$ENG_WORK/docker-busybox-false/trace.json" \
+    "$ENG_WORK/podman-crun-busybox-true/trace.json"
+  if grep -q "runtime layer runc [^ ]* (no-new-privileges=false)" "$ENG_WORK/merged.json" &&
+     grep -q "runtime layer crun [^ ]* (no-new-privileges=true)" "$ENG_WORK/merged.json"; then
+    echo "  merged docker/runc + podman/crun traces: the profile has both runtime layers"
+  else
+    fail "merged traces: the profile lacks one of the runtime layers"
+  fi
+fi
+# The CI recipe's container flow (samples/ci/local-ci.sh --engine), on the image built from app.Dockerfile.
+if [ -z "$ONLY" ]; then
+  for engine in docker podman; do
+    case " $ENGINES " in *" $engine "*) ;; *) continue ;; esac
+    rc=0
+    TMPDIR=$ENG_WORK "$HERE/../../samples/ci/local-ci.sh" --profilegen "$PROFILEGEN" --engine "$engine" \
+      >"$ENG_WORK/local-ci-$engine.txt" 2>&1 || rc=$?
+    if [ "$rc" = 0 ]; then
+      echo "  samples/ci/local-ci.sh --engine $engine: exit 0 ($(grep -c '^\$ profilegen record' "$ENG_WORK/local-ci-$engine.txt") container recordings, gate passed)"
+    else
+      fail "samples/ci/local-ci.sh --engine $engine: exit $rc"; tail -n 20 "$ENG_WORK/local-ci-$engine.txt" | sed 's/^/    | /'
+    fi
+  done
+fi
+echo "== total $(( $(date +%s) - start )) s"
+[ "$FAILS" = 0 ] || { echo "FAILED: $FAILS"; exit 1; }
+echo PASS

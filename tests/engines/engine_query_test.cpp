@@ -1,0 +1,44 @@
+#include "engines/engine_query.h"
+
+#include <catch2/catch.hpp>
+
+using namespace profilegen::engines;
+using Words = std::vector<std::string>;
+
+TEST_CASE("image inspect output: docker and podman forms", "[engines]") {
+  ImageConfig d = ParseImageInspect(R"([{"Id": "sha256:abc", "RepoDigests": [],
+      "Config": {"Entrypoint": null, "Cmd": ["/bin/sh", "-c", "echo hi"]}}])");
+  CHECK(d.entrypoint.empty());
+  CHECK(d.cmd == Words{"/bin/sh", "-c", "echo hi"});
+  CHECK(d.id == "sha256:abc");
+  CHECK(d.digest.empty());
+  ImageConfig p = ParseImageInspect(R"([{"Id": "abc", "RepoDigests": ["localhost/x@sha256:def"],
+      "Config": {"Entrypoint": ["/init"], "Cmd": null}}])");
+  CHECK(p.entrypoint == Words{"/init"});
+  CHECK(p.cmd.empty());
+  CHECK(p.id == "sha256:abc");
+  CHECK(p.digest == "localhost/x@sha256:def");
+}
+
+TEST_CASE("engine info: runtime and versions", "[engines]") {
+  auto d = ParseEngineInfo(Engine::kDocker,
+                           R"({"ServerVersion": "20.10.24+dfsg1", "DefaultRuntime": "runc",
+                               "RuncCommit": {"ID": "1.1.5+ds1-1+deb12u1"}})",
+                           std::nullopt);
+  CHECK(d.engine == "docker");
+  CHECK(d.engine_version == "20.10.24+dfsg1");
+  CHECK(d.runtime == "runc");
+  CHECK(d.runtime_version == "1.1.5+ds1-1+deb12u1");
+  auto c = ParseEngineInfo(Engine::kDocker, R"({"ServerVersion": "20.10", "DefaultRuntime": "runc"})", "crun");
+  CHECK(c.runtime == "crun");
+  CHECK(c.runtime_version.empty());
+  auto p = ParseEngineInfo(Engine::kPodman, R"({"host": {"ociRuntime": {"name": "crun",
+      "version": "crun version 1.8.1\ncommit: f8a0\nspec: 1.0.0"}}, "version": {"Version": "4.3.1"}})",
+                           std::nullopt);
+  CHECK(p.engine == "podman");
+  CHECK(p.engine_version == "4.3.1");
+  CHECK(p.runtime == "crun");
+  CHECK(p.runtime_version == "1.8.1");
+  CHECK(ParseRuntimeVersion("runc version 1.1.5+ds1\ncommit: v1\n") == "1.1.5+ds1");
+  CHECK(ParseRuntimeVersion("garbage") == "");
+}
