@@ -23,6 +23,7 @@ struct ValidateArgs {
   bool load = false;
   bool allow_unconfined = false;
   bool strict = false;
+  bool no_new_privileges = false;
   std::string bpf;
 };
 
@@ -39,6 +40,7 @@ int Validate(const ValidateArgs& a) {
   o.load = a.load;
   o.allow_unconfined = a.allow_unconfined;
   o.strict = a.strict;
+  o.no_new_privileges = a.no_new_privileges;
   o.bpf_path = a.bpf;
   const auto format = a.format == "json" ? validator::Format::kJson : validator::Format::kText;
   return validator::ValidateFiles(a.files, o, format, std::cout);
@@ -66,6 +68,9 @@ void SetupValidate(CLI::App& sub, std::function<int()>& run) {
   sub.add_flag("--allow-unconfined", a->allow_unconfined,
                "Accept a profile that switches seccomp off or allows by default (a warning, not an error)");
   sub.add_flag("--strict", a->strict, "Treat warnings as errors");
+  sub.add_flag("--no-new-privileges", a->no_new_privileges,
+               "The container runs with no-new-privileges: check the syscalls "
+               "the runtime needs then");
   sub.add_option("--bpf", a->bpf,
                  "Write the compiled program to FILE (raw struct sock_filter array, host byte order; '-' for stdout)");
   sub.add_option("--format", a->format, "Output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();

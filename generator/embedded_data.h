@@ -1,17 +1,12 @@
 #pragma once
-/// Data files compiled into the binary at build time (generator/data/embed.cmake), so profilegen never
-/// reads them from the source tree at run time.
-#include <string_view>
-#include <vector>
+/// The runtime layer data files compiled into the binary now live with their
+/// parser in profile/ (validate reads them too); this header keeps the
+/// generator's names.
+#include "profile/runtime_layer.h"
 
 namespace profilegen::generator {
 
-struct EmbeddedFile {
-  std::string_view name;     ///< file name in generator/data, e.g. "runtime-runc.json"
-  std::string_view content;  ///< the file's bytes
-};
-
-/// generator/data/runtime-*.json, sorted by name.
-const std::vector<EmbeddedFile>& EmbeddedRuntimeLayers();
+using profile::EmbeddedFile;
+using profile::EmbeddedRuntimeLayers;
 
 }  // namespace profilegen::generator

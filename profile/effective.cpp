@@ -106,17 +106,24 @@ std::string NativeName(sys::ArchToken arch) {
 
 }  // namespace
 
+const Filter& IncludesFor(const Rule& rule, Engine engine) {
+  return engine == Engine::kPodman && rule.podman_includes ? *rule.podman_includes : rule.includes;
+}
+const Filter& ExcludesFor(const Rule& rule, Engine engine) {
+  return engine == Engine::kPodman && rule.podman_excludes ? *rule.podman_excludes : rule.excludes;
+}
+
 bool RuleApplies(const Rule& rule, const Target& target) {
   // moby seccomp_linux.go: excludes first (any match skips), then includes (every part must match).
   const std::string arch = NativeName(target.arch);
   const bool kernel_filter = target.engine == Engine::kDocker;  // podman's Filter has no minKernel
-  const Filter& ex = rule.excludes;
+  const Filter& ex = ExcludesFor(rule, target.engine);
   if (!ex.arches.empty() && Contains(ex.arches, arch)) return false;
   for (const auto& cap : ex.caps) {
     if (target.caps.count(cap)) return false;
   }
   if (kernel_filter && !ex.min_kernel.empty() && KernelAtLeast(target, ex.min_kernel)) return false;
-  const Filter& in = rule.includes;
+  const Filter& in = IncludesFor(rule, target.engine);
   if (!in.arches.empty() && !Contains(in.arches, arch)) return false;
   for (const auto& cap : in.caps) {
     if (!target.caps.count(cap)) return false;
@@ -124,6 +131,22 @@ bool RuleApplies(const Rule& rule, const Target& target) {
   if (kernel_filter && !in.min_kernel.empty() && !KernelAtLeast(target, in.min_kernel)) return false;
   return true;
 }
+
+namespace {
+
+// podman's filter arch map knows fewer hosts than moby's (containers/common
+// nativeToSeccomp).
+bool PodmanMapsHost(sys::ArchToken host) {
+  auto info = sys::ArchByToken(host);
+  if (!info) return false;
+  for (std::string_view a : {"SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
+                             "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_S390X"}) {
+    if (info->scmp == a) return true;
+  }
+  return false;
+}
+
+}  // namespace
 
 std::vector<sys::ArchToken> FilterArches(const Profile& profile, const Target& target) {
   const sys::ArchToken host = target.arch ? target.arch : sys::HostArch();
@@ -140,8 +163,9 @@ std::vector<sys::ArchToken> FilterArches(const Profile& profile, const Target& t
   };
   for (const auto& a : profile.architectures) add(a);
   auto host_info = sys::ArchByToken(host);
+  const bool map_known = target.engine != Engine::kPodman || PodmanMapsHost(host);
   for (const auto& entry : profile.arch_map) {
-    if (host_info && entry.architecture == host_info->scmp) {
+    if (map_known && host_info && entry.architecture == host_info->scmp) {
       add(entry.architecture);
       for (const auto& sub : entry.sub_architectures) add(sub);
     }
@@ -155,32 +179,124 @@ std::string Verdict::ToString() const {
   return s;
 }
 
-namespace {
-
-// podman's filter arch map knows fewer hosts than moby's (containers/common nativeToSeccomp).
-bool PodmanMapsHost(sys::ArchToken host) {
-  auto info = sys::ArchByToken(host);
-  if (!info) return false;
-  for (std::string_view a : {"SCMP_ARCH_X86_64", "SCMP_ARCH_AARCH64", "SCMP_ARCH_MIPS64", "SCMP_ARCH_MIPS64N32",
-                             "SCMP_ARCH_MIPSEL64", "SCMP_ARCH_MIPSEL64N32", "SCMP_ARCH_S390X"}) {
-    if (info->scmp == a) return true;
+std::optional<uint64_t> EngineErrno(std::optional<uint64_t> errno_ret, const std::optional<std::string>& podman_errno,
+                                    Engine engine) {
+  // podman: the errno string wins over the number (containers/common getErrno);
+  // Docker never reads it.
+  if (engine == Engine::kPodman && podman_errno && !podman_errno->empty()) {
+    if (auto p = ErrnoFromString(*podman_errno)) return p;
   }
-  return false;
+  return errno_ret;
 }
 
-// The errno an ERRNO/TRACE verdict carries for the engine: podman's string wins over the number; runc defaults to
+namespace {
+
+// The errno an ERRNO/TRACE verdict carries for the engine; runc defaults to
 // EPERM and libseccomp keeps 16 bits.
 Verdict VerdictFor(Engine engine, Action action, std::optional<uint64_t> errno_ret,
                    const std::optional<std::string>& podman_errno) {
   Verdict v{action, 0};
   if (!ActionTakesErrno(action)) return v;
-  uint64_t e = errno_ret.value_or(1);
-  if (engine == Engine::kPodman && podman_errno && !podman_errno->empty()) {
-    if (auto p = ErrnoFromString(*podman_errno)) e = *p;
-  }
-  v.errno_ret = e & 0xffff;
+  v.errno_ret = EngineErrno(errno_ret, podman_errno, engine).value_or(1) & 0xffff;
   return v;
 }
+
+}  // namespace
+
+Verdict DefaultVerdict(const Profile& p, Engine engine) {
+  return VerdictFor(engine, p.default_action.value_or(Action::kErrno), p.default_errno_ret, p.podman_default_errno);
+}
+
+Verdict RuleVerdict(const Rule& r, Engine engine) { return VerdictFor(engine, r.action, r.errno_ret, r.podman_errno); }
+
+std::vector<std::string> SpecArchitectures(const Profile& profile, const Target& target) {
+  if (!profile.architectures.empty()) return profile.architectures;
+  const sys::ArchToken host = target.arch ? target.arch : sys::HostArch();
+  auto info = sys::ArchByToken(host);
+  if (!info || (target.engine == Engine::kPodman && !PodmanMapsHost(host))) return {};
+  for (const auto& entry : profile.arch_map) {
+    if (entry.architecture != info->scmp) continue;
+    std::vector<std::string> out{entry.architecture};
+    out.insert(out.end(), entry.sub_architectures.begin(), entry.sub_architectures.end());
+    return out;
+  }
+  return {};
+}
+
+std::optional<Multiplexed> MultiplexedCall(sys::ArchToken arch, std::string_view name) {
+  // libseccomp's pseudo numbers: -100 - SYS_xxx for the socketcall family, -200
+  // - call for the ipc family.
+  const int64_t nr = sys::LibseccompNumber(arch, name);
+  std::string mux;
+  uint64_t call = 0;
+  if (nr <= -101 && nr >= -199) {
+    mux = "socketcall";
+    call = static_cast<uint64_t>(-100 - nr);
+  } else if (nr <= -201 && nr >= -299) {
+    mux = "ipc";
+    call = static_cast<uint64_t>(-200 - nr);
+  } else {
+    return std::nullopt;
+  }
+  if (sys::Resolve(arch, mux).status != sys::NameStatus::kPresent) return std::nullopt;
+  return Multiplexed{mux, call};
+}
+
+std::vector<std::vector<ArgCondition>> ConditionSets(const std::vector<ArgCondition>& args) {
+  std::set<uint32_t> indexes;
+  bool repeated = false;
+  for (const auto& a : args) repeated |= !indexes.insert(a.index).second;
+  std::vector<std::vector<ArgCondition>> sets;
+  if (repeated) {
+    for (const auto& a : args) sets.push_back({a});
+  } else {
+    sets.push_back(args);
+    std::sort(sets.back().begin(), sets.back().end());
+  }
+  return sets;
+}
+
+bool ConditionHolds(const ArgCondition& c, uint64_t arg, bool arch32) {
+  uint64_t value = c.value, two = c.value_two;
+  if (arch32) {
+    arg &= 0xffffffffu;
+    value &= 0xffffffffu;
+    two &= 0xffffffffu;
+  }
+  switch (c.op) {
+    case Op::kNe: return arg != value;
+    case Op::kLt: return arg < value;
+    case Op::kLe: return arg <= value;
+    case Op::kEq: return arg == value;
+    case Op::kGe: return arg >= value;
+    case Op::kGt: return arg > value;
+    case Op::kMaskedEq: return (arg & value) == two;
+  }
+  return false;
+}
+
+Verdict PolicyVerdict(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name,
+                      const uint64_t (&args)[6], bool* ambiguous) {
+  if (ambiguous) *ambiguous = false;
+  if (policy.seccomp_off) return Verdict{Action::kAllow, 0};
+  auto a = policy.arches.find(arch);
+  if (a == policy.arches.end()) return Verdict{Action::kKillThread, 0};  // libseccomp's bad-arch action
+  auto s = a->second.syscalls.find(name);
+  if (s == a->second.syscalls.end()) return policy.default_verdict;
+  const bool arch32 = sys::Is32Bit(arch);
+  std::optional<Verdict> found;
+  for (const EffectiveRule& r : s->second.rules) {
+    const bool all = std::all_of(r.conditions.begin(), r.conditions.end(), [&](const ArgCondition& c) {
+      return c.index < 6 && ConditionHolds(c, args[c.index], arch32);
+    });
+    if (!all) continue;
+    if (found && *found != r.verdict && ambiguous) *ambiguous = true;
+    if (!found) found = r.verdict;
+  }
+  return found.value_or(policy.default_verdict);
+}
+
+namespace {
 
 std::string EntryPath(size_t i) { return "syscalls[" + std::to_string(i) + "]"; }
 
@@ -206,13 +322,19 @@ class ArchBuilder {
  public:
   ArchBuilder(ArchPolicy& policy, Notes& notes) : policy_(policy), notes_(notes) {}
 
-  void Add(const std::string& name, const std::string& path, size_t entry, const EffectiveRule& rule) {
+  // `quiet`: a rule libseccomp derives itself (i386 socketcall/ipc multiplexing) merges silently: the notes would
+  // describe libseccomp's bookkeeping, not the profile.
+  void Add(const std::string& name, const std::string& path, size_t entry, const EffectiveRule& rule,
+           bool quiet = false) {
+    std::vector<Diagnostic> discard;
+    Notes quiet_notes(discard);
+    Notes& notes = quiet ? quiet_notes : notes_;
     SyscallPolicy& sp = policy_.syscalls[name];
     auto& origin = origins_[name];
     if (sp.Unconditional()) {
       // libseccomp: an existing unconditional rule wins over every later rule for the syscall.
       if (!(rule.conditions.empty() && rule.verdict == sp.rules[0].verdict)) {
-        notes_.Add(Severity::kWarning, path,
+        notes.Add(Severity::kWarning, path,
                    "libseccomp drops this rule for \"" + name + "\": the earlier unconditional rule in " +
                        EntryPath(origin.front()) + " (" + sp.rules[0].verdict.ToString() + ") wins");
       }
@@ -220,7 +342,7 @@ class ArchBuilder {
     }
     if (rule.conditions.empty()) {
       if (!sp.rules.empty()) {
-        notes_.Add(Severity::kWarning, path,
+        notes.Add(Severity::kWarning, path,
                    "this unconditional rule for \"" + name + "\" replaces the earlier conditional rules (from " +
                        EntryPath(origin.front()) + ")");
       }
@@ -231,7 +353,7 @@ class ArchBuilder {
     for (size_t k = 0; k < sp.rules.size(); ++k) {
       if (sp.rules[k].conditions != rule.conditions) continue;
       if (sp.rules[k].verdict != rule.verdict) {
-        notes_.Add(Severity::kError, path,
+        notes.Add(Severity::kError, path,
                    "\"" + name + "\" has the same conditions as " + EntryPath(origin[k]) +
                        " with a different action (" + sp.rules[k].verdict.ToString() + " there, " +
                        rule.verdict.ToString() +
@@ -253,21 +375,6 @@ class ArchBuilder {
   std::map<std::string, std::vector<size_t>> origins_;  // parallel to each syscall's rules
 };
 
-// runc's matchCall: no repeated index -> one ANDed rule; any repeated index -> one rule per condition (ORed).
-std::vector<std::vector<ArgCondition>> RuncConditionSets(const std::vector<ArgCondition>& args) {
-  std::set<uint32_t> indexes;
-  bool repeated = false;
-  for (const auto& a : args) repeated |= !indexes.insert(a.index).second;
-  std::vector<std::vector<ArgCondition>> sets;
-  if (repeated) {
-    for (const auto& a : args) sets.push_back({a});
-  } else {
-    sets.push_back(args);
-    std::sort(sets.back().begin(), sets.back().end());
-  }
-  return sets;
-}
-
 }  // namespace
 
 EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
@@ -285,9 +392,7 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
   out.default_verdict =
       VerdictFor(target.engine, *profile.default_action, profile.default_errno_ret, profile.podman_default_errno);
 
-  Profile effective_input = profile;
-  if (target.engine == Engine::kPodman && !PodmanMapsHost(target.arch)) effective_input.arch_map.clear();
-  const std::vector<sys::ArchToken> arches = FilterArches(effective_input, target);
+  const std::vector<sys::ArchToken> arches = FilterArches(profile, target);
 
   // Which entries survive includes/excludes and runc's skipping, with the libseccomp rules they add.
   struct Candidate {
@@ -311,7 +416,7 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
     if (rule.args.empty()) {
       c.rules.push_back({verdict, {}});
     } else {
-      for (auto& conds : RuncConditionSets(rule.args)) c.rules.push_back({verdict, std::move(conds)});
+      for (auto& conds : ConditionSets(rule.args)) c.rules.push_back({verdict, std::move(conds)});
     }
     candidates.push_back(std::move(c));
   }
@@ -329,8 +434,15 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
                     "runc skips \"" + name + "\": the libseccomp on this machine does not know it");
           continue;
         }
-        if (r.status == sys::NameStatus::kAbsent) continue;  // not a syscall on this arch: no BPF for it
-        for (const auto& er : c.rules) builder.Add(name, path, c.entry, er);
+        if (r.status == sys::NameStatus::kPresent) {
+          for (const auto& er : c.rules) builder.Add(name, path, c.entry, er);
+        }  // else: not a syscall on this arch, no BPF for it
+        if (auto mux = MultiplexedCall(arch, name)) {
+          // libseccomp also adds the multiplexed form, with only the call
+          // number as its condition.
+          for (const auto& er : c.rules)
+            builder.Add(mux->syscall, path, c.entry, {er.verdict, {{0, mux->call, 0, Op::kEq}}}, true);
+        }
       }
     }
     builder.Finish();

@@ -20,8 +20,8 @@ enum class Engine { kDocker, kPodman };
 /// What the profile is evaluated for.
 struct Target {
   Engine engine = Engine::kDocker;
-  sys::ArchToken arch = 0;  ///< host arch; 0 means this machine's
-  std::set<std::string> caps;  ///< bounding set; see DefaultCaps()
+  sys::ArchToken arch = 0;                 ///< host arch; 0 means this machine's
+  std::set<std::string> caps;              ///< bounding set; see DefaultCaps()
   int kernel_major = 0, kernel_minor = 0;  ///< 0.0 means this machine's kernel
 };
 
@@ -32,7 +32,12 @@ const std::set<std::string>& AllCaps();
 /// Fills arch and kernel from this machine when left zero.
 Target ResolveTarget(Target t);
 
-/// An action with its errno (errno only for ERRNO/TRACE, defaulted to EPERM=1 as runc does).
+/// The largest errno libseccomp accepts in an ERRNO or TRACE action (2.5.4,
+/// measured: 4095 fails with EINVAL).
+inline constexpr uint64_t kMaxErrnoRet = 4094;
+
+/// An action with its errno (errno only for ERRNO/TRACE, defaulted to EPERM=1
+/// as runc does).
 struct Verdict {
   Action action = Action::kErrno;
   uint64_t errno_ret = 0;
@@ -64,19 +69,73 @@ struct EffectivePolicy {
   bool seccomp_off = false;  ///< {} or no defaultAction: the engines run unconfined
   Verdict default_verdict;
   std::map<sys::ArchToken, ArchPolicy> arches;  ///< host first conceptually; every arch the filter covers
-  std::vector<Diagnostic> notes;  ///< what was dropped or skipped on the way, with JSON paths (warnings)
+  std::vector<Diagnostic> notes;                ///< what was dropped or skipped on the way,
+                                                ///< with JSON paths (warnings)
   bool operator==(const EffectivePolicy& o) const {
     return seccomp_off == o.seccomp_off && default_verdict == o.default_verdict && arches == o.arches;
   }
 };
 
+/// The verdict the engine hands the runtime for the default action: podman's
+/// "defaultErrno" string wins over defaultErrnoRet for podman; absent means
+/// EPERM; libseccomp keeps 16 bits. The profile must have one.
+Verdict DefaultVerdict(const Profile& profile, Engine engine);
+/// The same for one entry (podman's "errno" over errnoRet); errno only for
+/// ERRNO and TRACE.
+Verdict RuleVerdict(const Rule& rule, Engine engine);
+/// The errno number the engine writes into the OCI spec (podman's string
+/// resolved), before libseccomp's truncation: nullopt when the profile gives
+/// none.
+std::optional<uint64_t> EngineErrno(std::optional<uint64_t> errno_ret, const std::optional<std::string>& podman_errno,
+                                    Engine engine);
+
+/// runc's matchCall: no repeated index -> one ANDed set; any repeated index ->
+/// one set per condition (ORed). Each set sorted.
+std::vector<std::vector<ArgCondition>> ConditionSets(const std::vector<ArgCondition>& args);
+
+/// Whether one condition holds for an argument value. `arch32`: the arch passes
+/// 32-bit arguments, and libseccomp compares only their low 32 bits.
+bool ConditionHolds(const ArgCondition& c, uint64_t arg, bool arch32 = false);
+
+/// The verdict the policy gives `name` on `arch` for these arguments (the
+/// default when no rule matches, seccomp off: ALLOW). libseccomp checks
+/// conditional rules in no fixed order: when rules with different verdicts
+/// match, the one libseccomp picks is not modelled; `ambiguous` is then set.
+Verdict PolicyVerdict(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name,
+                      const uint64_t (&args)[6], bool* ambiguous = nullptr);
+
 /// Computes the effective policy. The profile must have parsed without errors.
 EffectivePolicy Evaluate(const Profile& profile, const Target& target);
 
-/// Whether a rule entry applies to the target (moby's includes/excludes; podman ignores minKernel).
+/// Whether a rule entry applies to the target (moby's includes/excludes; podman
+/// ignores minKernel).
 bool RuleApplies(const Rule& rule, const Target& target);
 
-/// The arches the filter covers for the target: `architectures`, or the archMap entry of the host.
+/// Which rule entries the engine reads for includes/excludes: podman's Filter
+/// is a struct value where moby's is a pointer, so a repeated key ending in
+/// null reads differently (Rule::podman_includes).
+const Filter& IncludesFor(const Rule& rule, Engine engine);
+const Filter& ExcludesFor(const Rule& rule, Engine engine);
+
+/// The arches the filter covers for the target: the native arch, then
+/// `architectures`, or the archMap entry of the host (podman's map knows fewer
+/// hosts: an unmapped host gets no archMap arches).
 std::vector<sys::ArchToken> FilterArches(const Profile& profile, const Target& target);
+
+/// The SCMP_ARCH_* names the engine writes into the OCI spec's "architectures"
+/// (`architectures`, or the host's archMap entry with its sub-architectures;
+/// SCMP_ARCH_NATIVE kept as written).
+std::vector<std::string> SpecArchitectures(const Profile& profile, const Target& target);
+
+/// libseccomp's multiplexing on x86 (and s390): a rule for a socket-family or
+/// ipc-family name also becomes a rule for socketcall(SYS_xxx) or ipc(call),
+/// and every other condition of the rule is dropped there (the real arguments
+/// live in memory). So `socket` guarded by its domain allows
+/// socketcall(SYS_SOCKET) for any domain.
+struct Multiplexed {
+  std::string syscall;  ///< "socketcall" or "ipc"
+  uint64_t call = 0;    ///< argument 0: SYS_SOCKET = 1, ..., SEMOP = 1, SHMAT = 21, ...
+};
+std::optional<Multiplexed> MultiplexedCall(sys::ArchToken arch, std::string_view name);
 
 }  // namespace profilegen::profile

@@ -55,12 +55,18 @@ struct Filter {
 struct Rule {
   std::vector<std::string> names;
   Action action = Action::kAllow;
-  std::optional<uint64_t> errno_ret;  ///< errnoRet
+  std::optional<uint64_t> errno_ret;        ///< errnoRet
   std::optional<std::string> podman_errno;  ///< podman's "errno": "EPERM" or a decimal string
   std::vector<ArgCondition> args;
   std::string comment;
-  Filter includes;
+  Filter includes;  ///< as moby reads it (a pointer: a repeated key's null
+                    ///< resets it)
   Filter excludes;
+  /// podman's reading where it differs from moby's: its Filter is a struct
+  /// value, so a null leaves the earlier members in place ({"arches":["amd64"]}
+  /// then null: moby reads no filter, podman reads arches amd64).
+  std::optional<Filter> podman_includes;
+  std::optional<Filter> podman_excludes;
   bool operator==(const Rule&) const = default;
 };
 
@@ -71,7 +77,8 @@ struct ArchMapEntry {
 };
 
 struct Profile {
-  std::optional<Action> default_action;  ///< nullopt: absent or "" (seccomp switched off if no syscalls)
+  std::optional<Action> default_action;  ///< nullopt: absent or "" (seccomp
+                                         ///< switched off if no syscalls)
   std::optional<uint64_t> default_errno_ret;
   std::optional<std::string> podman_default_errno;  ///< podman's "defaultErrno"
   std::vector<std::string> architectures;           ///< SCMP_ARCH_*

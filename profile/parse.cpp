@@ -217,20 +217,14 @@ std::string Shown(std::string_view s) {
 
 std::string KindName(const JVal& v) {
   switch (v.kind) {
-    case JVal::Kind::kNull:
-      return "null";
-    case JVal::Kind::kBool:
-      return "a boolean";
+    case JVal::Kind::kNull: return "null";
+    case JVal::Kind::kBool: return "a boolean";
     case JVal::Kind::kNegative:
     case JVal::Kind::kUnsigned:
-    case JVal::Kind::kFloat:
-      return "a number";
-    case JVal::Kind::kString:
-      return "a string";
-    case JVal::Kind::kArray:
-      return "a list";
-    case JVal::Kind::kObject:
-      return "an object";
+    case JVal::Kind::kFloat: return "a number";
+    case JVal::Kind::kString: return "a string";
+    case JVal::Kind::kArray: return "a list";
+    case JVal::Kind::kObject: return "an object";
   }
   return "a value";
 }
@@ -474,12 +468,16 @@ class Parser {
     return it == f.end() || it->second.empty() ? nullptr : &it->second.back();
   }
 
-  // Go decodes a repeated object-valued key into the same struct: the members add up, later ones winning.
-  static JVal MergedObject(const Fields& f, std::string_view key) {
+  // Go decodes a repeated object-valued key into the same struct: the members
+  // add up, later ones winning. A null resets a pointer (moby's *Filter) but
+  // leaves a struct value as it was (podman's Filter): `after_null` keeps only
+  // the objects after the last null, as moby reads them.
+  static JVal MergedObject(const Fields& f, std::string_view key, bool after_null = false) {
     JVal merged = MakeVal(JVal::Kind::kObject);
     auto it = f.find(key);
     if (it == f.end()) return merged;
     for (const auto& occ : it->second) {
+      if (after_null && occ.value->kind == JVal::Kind::kNull) merged.payload->members.clear();
       if (occ.value->kind == JVal::Kind::kObject) {
         const auto& m = occ.value->members();
         merged.payload->members.insert(merged.payload->members.end(), m.begin(), m.end());
@@ -514,10 +512,8 @@ class Parser {
   // A Go uint/uint64: digits only. Never read through a double.
   std::optional<uint64_t> ReadUint(const JVal& v, const std::string& path) {
     switch (v.kind) {
-      case JVal::Kind::kNull:
-        return std::nullopt;
-      case JVal::Kind::kUnsigned:
-        return v.u;
+      case JVal::Kind::kNull: return std::nullopt;
+      case JVal::Kind::kUnsigned: return v.u;
       case JVal::Kind::kNegative:
         Error(path, "expected an unsigned integer, got " +
                         (v.Negative() == 0 ? std::string("-0") : std::to_string(v.Negative())) +
@@ -535,9 +531,7 @@ class Parser {
         }
         return std::nullopt;
       }
-      default:
-        Error(path, "expected an unsigned integer, got " + KindName(v));
-        return std::nullopt;
+      default: Error(path, "expected an unsigned integer, got " + KindName(v)); return std::nullopt;
     }
   }
 
@@ -781,11 +775,26 @@ class Parser {
       const Field* flt = Last(f, key);
       if (!flt) continue;
       const std::string fp = Member(path, flt->key);
-      if (flt->value->kind != JVal::Kind::kObject) {
-        ExpectKind(*flt->value, fp, JVal::Kind::kObject, "an object");
-        continue;
+      Filter& moby = key[0] == 'i' ? rule.includes : rule.excludes;
+      std::optional<Filter>& podman = key[0] == 'i' ? rule.podman_includes : rule.podman_excludes;
+      bool any_object = false;
+      for (const auto& occ : f.find(key)->second) {
+        const JVal& v = *occ.value;
+        any_object |= v.kind == JVal::Kind::kObject;
+        if (v.kind != JVal::Kind::kObject) ExpectKind(v, Member(path, occ.key), JVal::Kind::kObject, "an object");
       }
-      ReadFilter(MergedObject(f, key), fp, key[0] == 'i' ? rule.includes : rule.excludes);
+      if (!any_object) continue;
+      if (flt->value->kind == JVal::Kind::kObject) ReadFilter(MergedObject(f, key, true), fp, moby);
+      // podman's reading differs only when a null came after an object; read it
+      // quietly (same members).
+      Filter all;
+      ReadFilterQuietly(MergedObject(f, key), fp, all);
+      if (!(all == moby)) {
+        podman = all;
+        Warn(fp, std::string("\"") + key + "\" is repeated and a later one is null: Docker reads " +
+                     (moby.empty() ? "no filter" : "only what follows the null") +
+                     ", podman keeps the earlier members; write one \"" + key + "\"");
+      }
     }
 
     if (!single.empty()) rule.names.push_back(single);
@@ -886,6 +895,19 @@ class Parser {
         break;
       }
     }
+  }
+
+  // The same reading with its diagnostics dropped: for the second reading of
+  // the same members.
+  void ReadFilterQuietly(const JVal& obj, const std::string& path, Filter& filter) {
+    const size_t n = out_.diagnostics.size();
+    const bool had_error = has_error_;
+    const size_t dropped_e = dropped_errors_, dropped_w = dropped_warnings_;
+    ReadFilter(obj, path, filter);
+    out_.diagnostics.resize(n);
+    has_error_ = had_error;
+    dropped_errors_ = dropped_e;
+    dropped_warnings_ = dropped_w;
   }
 
   void ReadFilter(const JVal& obj, const std::string& path, Filter& filter) {

@@ -16,22 +16,14 @@ using profile::Rule;
 
 namespace {
 
-std::vector<std::string> ResolveArchitectures(const Profile& p, const profile::Target& target) {
-  if (!p.architectures.empty()) return p.architectures;
-  const std::string host = ArchScmp(target.arch);
-  for (const auto& entry : p.arch_map) {
-    if (entry.architecture != host) continue;
-    std::vector<std::string> out{entry.architecture};
-    out.insert(out.end(), entry.sub_architectures.begin(), entry.sub_architectures.end());
-    return out;
+// The errno the engine writes into the spec; podman fails on an errno string it
+// cannot read.
+std::optional<uint64_t> SpecErrno(std::optional<uint64_t> number, const std::optional<std::string>& text,
+                                  profile::Engine engine, const std::string& where) {
+  if (engine == profile::Engine::kPodman && text && !text->empty() && !profile::ErrnoFromString(*text)) {
+    throw Error(where + ": unknown errno \"" + *text + "\"", kExitUsage);
   }
-  return {};
-}
-
-uint64_t PodmanErrno(const std::string& text, const std::string& where) {
-  auto e = ErrnoFromName(text);
-  if (!e) throw Error(where + ": unknown errno \"" + text + "\"", kExitUsage);
-  return *e;
+  return profile::EngineErrno(number, text, engine);
 }
 
 }  // namespace
@@ -43,12 +35,10 @@ Profile ResolveForEngine(const Profile& in, const profile::Target& target) {
         "unconfined, so there is no seccomp object to export",
         kExitUsage);
   }
-  const bool podman = target.engine == profile::Engine::kPodman;
   Profile out;
   out.default_action = in.default_action;
-  out.default_errno_ret = in.default_errno_ret;
-  if (podman && in.podman_default_errno) out.default_errno_ret = PodmanErrno(*in.podman_default_errno, "defaultErrno");
-  out.architectures = ResolveArchitectures(in, target);
+  out.default_errno_ret = SpecErrno(in.default_errno_ret, in.podman_default_errno, target.engine, "defaultErrno");
+  out.architectures = profile::SpecArchitectures(in, target);
   out.flags = in.flags;
   out.listener_path = in.listener_path;
   out.listener_metadata = in.listener_metadata;
@@ -58,9 +48,8 @@ Profile ResolveForEngine(const Profile& in, const profile::Target& target) {
     Rule r;
     r.names = rule.names;
     r.action = rule.action;
-    r.errno_ret = rule.errno_ret;
-    if (podman && rule.podman_errno)
-      r.errno_ret = PodmanErrno(*rule.podman_errno, "syscalls[" + std::to_string(i) + "].errno");
+    r.errno_ret =
+        SpecErrno(rule.errno_ret, rule.podman_errno, target.engine, "syscalls[" + std::to_string(i) + "].errno");
     r.args = rule.args;
     out.syscalls.push_back(std::move(r));
   }
@@ -116,21 +105,11 @@ std::string YamlString(std::string_view s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\t': out += "\\t"; break;
+      case '\r': out += "\\r"; break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char buf[8];
@@ -192,9 +171,11 @@ std::string ToSeccompProfileYaml(const Profile& p, const std::string& name, cons
 std::vector<std::string> KubernetesWarnings(const Profile& p) {
   std::vector<std::string> w;
   if (p.default_errno_ret && *p.default_errno_ret != 1) {
-    w.push_back("the SeccompProfile resource has no defaultErrnoRet: the default action will return EPERM, not " +
-                ErrnoName(*p.default_errno_ret) + " (list the syscalls that need " + ErrnoName(*p.default_errno_ret) +
-                " explicitly)");
+    w.push_back(
+        "the SeccompProfile resource has no defaultErrnoRet: the "
+        "default action will return EPERM, not " +
+        ErrnoName(*p.default_errno_ret) + " (list the syscalls that need " + ErrnoName(*p.default_errno_ret) +
+        " explicitly)");
   }
   static const char* const kCrdArches[] = {
       "SCMP_ARCH_NATIVE",   "SCMP_ARCH_X86",         "SCMP_ARCH_X86_64", "SCMP_ARCH_X32",       "SCMP_ARCH_ARM",

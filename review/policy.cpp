@@ -15,12 +15,9 @@ using profile::Verdict;
 
 std::string_view AllowanceName(Allowance a) {
   switch (a) {
-    case Allowance::kNever:
-      return "denied";
-    case Allowance::kConditional:
-      return "conditional";
-    case Allowance::kAlways:
-      return "allowed";
+    case Allowance::kNever: return "denied";
+    case Allowance::kConditional: return "conditional";
+    case Allowance::kAlways: return "allowed";
   }
   return "denied";
 }
@@ -42,19 +39,6 @@ Allowance AllowanceOf(const SyscallPolicy* policy, const Verdict& default_verdic
 
 namespace {
 
-std::map<std::string, uint64_t, std::less<>> BuildErrnoNames() {
-  std::map<std::string, uint64_t, std::less<>> m;
-  for (int e = 1; e < 4096; ++e) {
-    if (const char* n = strerrorname_np(e)) m.emplace(n, e);  // first number wins for aliases (EAGAIN)
-  }
-  return m;
-}
-
-const std::map<std::string, uint64_t, std::less<>>& ErrnoNames() {
-  static const auto names = BuildErrnoNames();
-  return names;
-}
-
 std::string Number(uint64_t v) {
   if (v <= 4096) return std::to_string(v);
   char buf[32];
@@ -72,15 +56,7 @@ std::string ErrnoName(uint64_t e) {
 }
 
 std::optional<uint64_t> ErrnoFromName(std::string_view name) {
-  if (name.empty()) return std::nullopt;
-  if (name.find_first_not_of("0123456789") == std::string_view::npos) {
-    if (name.size() > 19) return std::nullopt;
-    return std::stoull(std::string(name));
-  }
-  const auto& names = ErrnoNames();
-  auto it = names.find(name);
-  if (it == names.end()) return std::nullopt;
-  return it->second;
+  return profile::ErrnoFromString(name);  // the one errno table (profile/model.cpp)
 }
 
 std::string DescribeVerdict(const Verdict& v) {
@@ -93,18 +69,12 @@ std::string DescribeVerdict(const Verdict& v) {
 std::string DescribeCondition(const ArgCondition& c) {
   std::string arg = "arg" + std::to_string(c.index);
   switch (c.op) {
-    case Op::kNe:
-      return arg + " != " + Number(c.value);
-    case Op::kLt:
-      return arg + " < " + Number(c.value);
-    case Op::kLe:
-      return arg + " <= " + Number(c.value);
-    case Op::kEq:
-      return arg + " == " + Number(c.value);
-    case Op::kGe:
-      return arg + " >= " + Number(c.value);
-    case Op::kGt:
-      return arg + " > " + Number(c.value);
+    case Op::kNe: return arg + " != " + Number(c.value);
+    case Op::kLt: return arg + " < " + Number(c.value);
+    case Op::kLe: return arg + " <= " + Number(c.value);
+    case Op::kEq: return arg + " == " + Number(c.value);
+    case Op::kGe: return arg + " >= " + Number(c.value);
+    case Op::kGt: return arg + " > " + Number(c.value);
     case Op::kMaskedEq: {
       char buf[32];
       std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(c.value));
@@ -144,18 +114,13 @@ namespace {
 bool ConditionAdmitsBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit) {
   if (c.index != flags_arg) return true;
   switch (c.op) {
-    case Op::kEq:
-      return (c.value & bit) != 0;
-    case Op::kMaskedEq:
-      return (c.value & bit) == 0 || (c.value_two & bit) != 0;
-    case Op::kLt:
-      return bit < c.value;
-    case Op::kLe:
-      return bit <= c.value;
+    case Op::kEq: return (c.value & bit) != 0;
+    case Op::kMaskedEq: return (c.value & bit) == 0 || (c.value_two & bit) != 0;
+    case Op::kLt: return bit < c.value;
+    case Op::kLe: return bit <= c.value;
     case Op::kNe:
     case Op::kGe:
-    case Op::kGt:
-      return true;
+    case Op::kGt: return true;
   }
   return true;
 }
@@ -164,14 +129,10 @@ bool ConditionAdmitsBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit)
 bool ConditionCoversBit(const ArgCondition& c, uint32_t flags_arg, uint64_t bit) {
   if (c.index != flags_arg) return false;
   switch (c.op) {
-    case Op::kMaskedEq:
-      return (c.value & ~bit) == 0 && (c.value_two & c.value) == (c.value & bit);
-    case Op::kGe:
-      return c.value <= bit;
-    case Op::kNe:
-      return c.value == 0;
-    default:
-      return false;
+    case Op::kMaskedEq: return (c.value & ~bit) == 0 && (c.value_two & c.value) == (c.value & bit);
+    case Op::kGe: return c.value <= bit;
+    case Op::kNe: return c.value == 0;
+    default: return false;
   }
 }
 

@@ -48,23 +48,16 @@ void ForEachCandidateNumber(ArchToken arch, F&& f) {
   };
   switch (arch) {
     case SCMP_ARCH_MIPS:
-    case SCMP_ARCH_MIPSEL:
-      range(4000, 4600);
-      break;
+    case SCMP_ARCH_MIPSEL: range(4000, 4600); break;
     case SCMP_ARCH_MIPS64:
-    case SCMP_ARCH_MIPSEL64:
-      range(5000, 5600);
-      break;
+    case SCMP_ARCH_MIPSEL64: range(5000, 5600); break;
     case SCMP_ARCH_MIPS64N32:
-    case SCMP_ARCH_MIPSEL64N32:
-      range(6000, 6600);
-      break;
+    case SCMP_ARCH_MIPSEL64N32: range(6000, 6600); break;
     case SCMP_ARCH_ARM:
       range(0, 1100);
       range(0x0f0000, 0x0f0010);
       break;
-    default:
-      range(0, 1100);
+    default: range(0, 1100);
   }
 }
 
@@ -105,25 +98,16 @@ ArchToken HostArch() { return seccomp_arch_native(); }
 
 std::vector<ArchToken> SubArches(ArchToken host) {
   switch (host) {
-    case SCMP_ARCH_X86_64:
-      return {SCMP_ARCH_X86, SCMP_ARCH_X32};
-    case SCMP_ARCH_AARCH64:
-      return {SCMP_ARCH_ARM};
-    case SCMP_ARCH_MIPS64:
-      return {SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64N32};
-    case SCMP_ARCH_MIPS64N32:
-      return {SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64};
-    case SCMP_ARCH_MIPSEL64:
-      return {SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64N32};
-    case SCMP_ARCH_MIPSEL64N32:
-      return {SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64};
-    case SCMP_ARCH_S390X:
-      return {SCMP_ARCH_S390};
+    case SCMP_ARCH_X86_64: return {SCMP_ARCH_X86, SCMP_ARCH_X32};
+    case SCMP_ARCH_AARCH64: return {SCMP_ARCH_ARM};
+    case SCMP_ARCH_MIPS64: return {SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64N32};
+    case SCMP_ARCH_MIPS64N32: return {SCMP_ARCH_MIPS, SCMP_ARCH_MIPS64};
+    case SCMP_ARCH_MIPSEL64: return {SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64N32};
+    case SCMP_ARCH_MIPSEL64N32: return {SCMP_ARCH_MIPSEL, SCMP_ARCH_MIPSEL64};
+    case SCMP_ARCH_S390X: return {SCMP_ARCH_S390};
     case SCMP_ARCH_PPC64:
-    case SCMP_ARCH_PPC64LE:
-      return {};
-    default:
-      return {};
+    case SCMP_ARCH_PPC64LE: return {};
+    default: return {};
   }
 }
 
@@ -138,9 +122,10 @@ std::optional<std::string> NameOf(ArchToken arch, int64_t nr) {
 
 namespace {
 
-/// name -> number on one arch, from the number -> name direction. libseccomp's name lookup is not its
-/// inverse: on x86 it answers "socket" (and the other socketcall/ipc calls) with a negative pseudo number,
-/// although the kernel has had direct numbers for them (socket is 359) since 4.3.
+/// name -> number on one arch, from the number -> name direction. libseccomp's
+/// name lookup is not its inverse: on x86 it answers "socket" (and the other
+/// socketcall/ipc calls) with a negative pseudo number, although the kernel has
+/// had direct numbers for them (socket is 359) since 4.3.
 const std::map<std::string, int64_t, std::less<>>& NumbersOn(ArchToken arch) {
   static std::mutex mu;
   static std::map<ArchToken, std::map<std::string, int64_t, std::less<>>> cache;
@@ -163,6 +148,24 @@ Resolution Resolve(ArchToken arch, std::string_view name) {
   int nr = seccomp_syscall_resolve_name_arch(arch, s.c_str());
   if (nr == __NR_SCMP_ERROR && !IsKnownName(name)) return {NameStatus::kUnknown, nr};
   return {NameStatus::kAbsent, nr};
+}
+
+bool Is32Bit(ArchToken arch) {
+  switch (arch) {
+    case SCMP_ARCH_X86:
+    case SCMP_ARCH_X32:
+    case SCMP_ARCH_ARM:
+    case SCMP_ARCH_MIPS:
+    case SCMP_ARCH_MIPSEL:
+    case SCMP_ARCH_PPC:
+    case SCMP_ARCH_S390: return true;
+    default: return false;
+  }
+}
+
+int64_t LibseccompNumber(ArchToken arch, std::string_view name) {
+  std::string s(name);
+  return seccomp_syscall_resolve_name_arch(arch, s.c_str());
 }
 
 bool IsKnownName(std::string_view name) {

@@ -83,20 +83,14 @@ class ActionMap {
   std::map<uint32_t, uint32_t> traced_;
 };
 
-// Conditions as runc's matchCall groups them: all ANDed in one rule, unless an index repeats, when every
-// condition becomes a rule of its own (so they are ORed).
 std::vector<std::vector<scmp_arg_cmp>> RuleConditions(const profile::Rule& rule) {
-  std::vector<scmp_arg_cmp> all;
-  bool repeated = false;
-  std::vector<int> count(6, 0);
-  for (const auto& a : rule.args) {
-    if (a.index < 6 && ++count[a.index] > 1) repeated = true;
-    all.push_back(scmp_arg_cmp{a.index, CompareOp(a.op), a.value, a.value_two});
+  std::vector<std::vector<scmp_arg_cmp>> out;
+  for (const auto& set : profile::ConditionSets(rule.args)) {
+    std::vector<scmp_arg_cmp> cmps;
+    for (const auto& a : set) cmps.push_back(scmp_arg_cmp{a.index, CompareOp(a.op), a.value, a.value_two});
+    out.push_back(std::move(cmps));
   }
-  if (all.empty() || !repeated) return {all};
-  std::vector<std::vector<scmp_arg_cmp>> split;
-  for (const auto& c : all) split.push_back({c});
-  return split;
+  return out;
 }
 
 std::string RuleAddError(const std::string& name, int rc) {
@@ -109,6 +103,16 @@ std::string RuleAddError(const std::string& name, int rc) {
   }
   return "libseccomp refuses the rule for \"" + name + "\": " + why +
          " (seccomp_rule_add_array: " + std::strerror(-rc) + "); the runtime fails to start the container";
+}
+
+// libseccomp refuses ERRNO and TRACE data above 4094 (measured with 2.5.4:
+// seccomp_init and seccomp_rule_add fail with EINVAL from 4095 on), so the
+// runtime cannot load the profile.
+std::optional<std::string> ErrnoRefused(const Verdict& v) {
+  if (!profile::ActionTakesErrno(v.action) || v.errno_ret <= profile::kMaxErrnoRet) return std::nullopt;
+  return "libseccomp refuses " + v.ToString() + ": the errno must be at most " + std::to_string(profile::kMaxErrnoRet) +
+         " (EINVAL), so the runtime fails to start the container; use a " +
+         "real errno such as 1 (EPERM) or 38 (ENOSYS)";
 }
 
 Program Export(void* ctx) {
@@ -149,8 +153,11 @@ unsigned LoadFlags(const profile::Profile& p, const CompileOptions& o, bool noti
   return flags;
 }
 
-// The highest number each stub arch has among the names the runtime receives (runc's findLastSyscalls:
-// every name of every applied entry, whatever its action; names absent on the arch do not count).
+// The highest number each stub arch has among the names the runtime receives
+// (runc's findLastSyscalls: every name of every applied entry, whatever its
+// action). runc asks libseccomp's name lookup, which answers x86's socketcall
+// and ipc families with negative pseudo numbers: they never count, although the
+// kernel has direct numbers for them (socket is 359 on i386).
 std::vector<StubArch> StubArches(const profile::Profile& p, const std::vector<bool>& applied,
                                  const std::vector<sys::ArchToken>& arches, std::vector<Diagnostic>& notes) {
   std::vector<StubArch> out;
@@ -159,8 +166,7 @@ std::vector<StubArch> StubArches(const profile::Profile& p, const std::vector<bo
     for (size_t i = 0; i < p.syscalls.size(); ++i) {
       if (!applied[i]) continue;
       for (const auto& name : p.syscalls[i].names) {
-        auto r = sys::Resolve(arch, name);
-        if (r.status == sys::NameStatus::kPresent) max = std::max<int64_t>(max, FilterNumber(arch, r.nr));
+        max = std::max<int64_t>(max, sys::LibseccompNumber(arch, name));
       }
     }
     if (max == 0) {
@@ -191,35 +197,19 @@ uint32_t ScmpAction(const Verdict& v) {
   return SCMP_ACT_KILL_THREAD;
 }
 
-Verdict RuleVerdict(const profile::Rule& rule) {
-  Verdict v{rule.action, 0};
-  if (profile::ActionTakesErrno(rule.action)) v.errno_ret = rule.errno_ret.value_or(EPERM);
-  return v;
-}
-
-Verdict DefaultVerdict(const profile::Profile& p) {
-  Verdict v{p.default_action.value_or(Action::kErrno), 0};
-  if (profile::ActionTakesErrno(v.action)) v.errno_ret = p.default_errno_ret.value_or(EPERM);
-  return v;
-}
-
 bool SeccompOff(const profile::Profile& p) { return !p.default_action.has_value(); }
 
 bool AllowsByDefault(const profile::Profile& p) { return p.default_action && LetsThrough(*p.default_action); }
 
 std::vector<sys::ArchToken> ListedArches(const profile::Profile& p, const profile::Target& target) {
   const profile::Target t = profile::ResolveTarget(target);
-  std::vector<sys::ArchToken> all = profile::FilterArches(p, t);  // the target arch first, then the added ones
-  auto info = sys::ArchByToken(t.arch);
-  bool native_listed = false;
-  for (const auto& a : p.architectures) {
-    if (a == "SCMP_ARCH_NATIVE" || (info && a == info->scmp)) native_listed = true;
+  std::vector<sys::ArchToken> out;
+  for (const auto& name : profile::SpecArchitectures(p, t)) {
+    std::optional<sys::ArchInfo> info =
+        name == "SCMP_ARCH_NATIVE" ? sys::ArchByToken(t.arch) : sys::ArchByScmpName(name);
+    if (info && std::find(out.begin(), out.end(), info->token) == out.end()) out.push_back(info->token);
   }
-  for (const auto& e : p.arch_map) {
-    if (info && e.architecture == info->scmp) native_listed = true;
-  }
-  if (!native_listed && !all.empty()) all.erase(all.begin());
-  return all;
+  return out;
 }
 
 Program EnosysStub(const std::vector<StubArch>& arches) {
@@ -309,10 +299,18 @@ Program EnosysStub(const std::vector<StubArch>& arches) {
 }
 
 Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
-  if (SeccompOff(p)) throw Error("the profile has no defaultAction: the engines run the container unconfined");
+  if (SeccompOff(p))
+    throw Error(
+        "the profile has no defaultAction: the engines run the "
+        "container unconfined");
   const profile::Target t = profile::ResolveTarget(o.target);
   Compiled out;
-  out.default_verdict = DefaultVerdict(p);
+  out.default_verdict = profile::DefaultVerdict(p, t.engine);
+  if (auto e = ErrnoRefused(out.default_verdict)) {
+    const bool podman = t.engine == profile::Engine::kPodman && p.podman_default_errno;
+    out.errors.push_back({Severity::kError, podman ? "defaultErrno" : "defaultErrnoRet", *e});
+    return out;  // libseccomp cannot even create the filter
+  }
   ActionMap actions(out.default_verdict, o.complain);
   out.default_action = actions.default_action();
 
@@ -357,7 +355,13 @@ Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
   for (size_t i = 0; i < p.syscalls.size(); ++i) {
     if (!applied[i]) continue;
     const profile::Rule& rule = p.syscalls[i];
-    const uint32_t action = actions.Map(RuleVerdict(rule));
+    const Verdict verdict = profile::RuleVerdict(rule, t.engine);
+    if (auto e = ErrnoRefused(verdict)) {
+      const bool podman = t.engine == profile::Engine::kPodman && rule.podman_errno;
+      out.errors.push_back({Severity::kError, Path(i) + (podman ? ".errno" : ".errnoRet"), *e});
+      continue;
+    }
+    const uint32_t action = actions.Map(verdict);
     if (action == out.default_action) {
       out.skipped_default += rule.names.size();
       continue;
@@ -392,8 +396,12 @@ Compiled Compile(const profile::Profile& p, const CompileOptions& o) {
                           "the container does not start; runc 1.2 and crun accept them"});
   }
 
+  // runc's generatePatch: no stub when the default already answers ENOSYS
+  // (defaultErrnoRet 38, as podman's profile has it), or lets calls through.
+  const bool enosys_default =
+      profile::EngineErrno(p.default_errno_ret, p.podman_default_errno, t.engine) == std::optional<uint64_t>(ENOSYS);
   const bool stub_wanted = o.runtime == Runtime::kRunc && !o.complain && !LetsThrough(out.default_verdict.action) &&
-                           out.default_verdict.action != Action::kTrace;
+                           out.default_verdict.action != Action::kTrace && !enosys_default;
   if (stub_wanted) {
     std::vector<sys::ArchToken> stub_arches = ListedArches(p, t);
     if (o.runc_version == RuncVersion::k1_2 &&

@@ -69,10 +69,6 @@ struct Compiled {
 /// The libseccomp action for a verdict ("SCMP_ACT_ERRNO(38)" -> 0x00050026).
 uint32_t ScmpAction(const profile::Verdict& verdict);
 
-/// The verdict of one entry as runc reads it: errnoRet for ERRNO and TRACE only, EPERM when absent.
-profile::Verdict RuleVerdict(const profile::Rule& rule);
-/// The profile's default verdict, likewise. The profile must have a default action.
-profile::Verdict DefaultVerdict(const profile::Profile& profile);
 
 /// Whether the profile switches seccomp off for the engines ({} or no defaultAction).
 bool SeccompOff(const profile::Profile& profile);

@@ -2,15 +2,19 @@
 
 #include <linux/seccomp.h>
 #include <seccomp.h>
+#include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <set>
 #include <sstream>
 
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "profile/effective.h"
+#include "profile/runtime_layer.h"
 
 namespace profilegen::validator {
 namespace {
@@ -85,33 +89,135 @@ class DiagnosticList {
   std::set<std::pair<std::string, std::string>> seen_;
 };
 
-// The policy-level checks: a profile that confines nothing is almost always a mistake. The parser already warns
-// about it at these paths; its warning becomes the error (one message, not two), or ours is added.
-void CheckConfinement(const profile::Profile& p, const ValidateOptions& o, Report& r, DiagnosticList& list) {
+// The policy objections: a profile that confines nothing is almost always a
+// mistake, but the engine runs it. The parser's warnings about it (at these
+// paths) move to the policy list, so the reader sees one message, as policy.
+void CheckConfinement(const profile::Profile& p, const ValidateOptions& o, Report& r) {
   std::string message;
-  std::set<std::string> paths{"defaultAction"};
+  const std::set<std::string> paths{"defaultAction", ""};
   if (SeccompOff(p)) {
     r.seccomp_off = true;
-    paths.insert("");
     message =
         "the profile switches seccomp off: without a defaultAction Docker and podman run the container "
         "unconfined";
   } else if (AllowsByDefault(p)) {
     message = std::string("the default action is ") + std::string(profile::ActionName(*p.default_action)) +
-              ": every syscall the profile does not name is allowed";
+              ": every syscall the profile does not name is allowed (a "
+              "denylist, not least privilege)";
   } else {
     return;
   }
-  if (o.allow_unconfined) {
-    if (!list.AnyAt(paths)) list.Add({Severity::kWarning, "defaultAction", message});
-    return;
-  }
-  const std::string hint = " (pass --allow-unconfined if that is intended)";
-  if (!list.PromoteAt(paths, hint)) list.Add({Severity::kError, "defaultAction", message + hint});
+  const Severity severity = o.allow_unconfined ? Severity::kWarning : Severity::kError;
+  auto is_confinement = [&](const Diagnostic& d) {
+    return d.severity == Severity::kWarning && paths.count(d.path) &&
+           (d.message.find("switched OFF") != std::string::npos ||
+            d.message.find("allows every syscall") != std::string::npos);
+  };
+  r.diagnostics.erase(std::remove_if(r.diagnostics.begin(), r.diagnostics.end(), is_confinement), r.diagnostics.end());
+  r.policy.push_back(
+      {severity, "defaultAction", message + (o.allow_unconfined ? "" : " (pass --allow-unconfined if intended)")});
 }
 
-// The effective policy's notes, except where the parser already said something about the same place (they
-// often describe the same fact in other words).
+// The runtime (runc or crun) makes syscalls of its own after it has loaded the
+// filter: measured per runtime and no-new-privileges setting
+// (profile/runtime_layer.h). What the compiled filter (stub included) answers
+// for each one on the target arch decides whether a container can start at all.
+void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, const Compiled& c, DiagnosticList& list) {
+  const CompileOptions& co = o.compile;
+  const profile::RuntimeLayerData& data = profile::RuntimeLayerFor(co.runtime == Runtime::kCrun ? "crun" : "runc");
+  const sys::ArchToken arch = co.target.arch ? co.target.arch : sys::HostArch();
+  const std::string who = data.runtime + " " + data.runtime_version +
+                          " (no-new-privileges=" + (o.no_new_privileges ? "true" : "false") + ")";
+  for (const profile::RuntimeNeed& need : profile::RuntimeNeeds(data, o.no_new_privileges)) {
+    const sys::Resolution res = sys::Resolve(arch, need.name);
+    if (res.status != sys::NameStatus::kPresent) continue;  // the runtime cannot make it on this arch
+    // Where the answer comes from: the first entry naming the syscall, else the
+    // default action.
+    std::string path = "defaultAction";
+    for (size_t i = 0; i < p.syscalls.size() && path == "defaultAction"; ++i) {
+      const auto& names = p.syscalls[i].names;
+      auto it = std::find(names.begin(), names.end(), need.name);
+      if (it != names.end())
+        path = "syscalls[" + std::to_string(i) + "].names[" + std::to_string(it - names.begin()) + "]";
+    }
+    const std::optional<uint32_t> ret = ConstantAction(c.program, AuditArch(arch), FilterNumber(arch, res.nr));
+    const std::string fix = "; fix: allow " + need.name + " (`profilegen generate --runtime " + data.runtime +
+                            (o.no_new_privileges ? " --no-new-privileges" : "") + "` adds the runtime's syscalls)";
+    if (!ret) {
+      list.Add({Severity::kWarning, path,
+                "the filter answers " + need.name + " by its arguments; " + who +
+                    " makes it after loading the filter (" + need.why + "): check that its calls are allowed" + fix});
+      continue;
+    }
+    const uint32_t action = *ret & SECCOMP_RET_ACTION_FULL;
+    if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) continue;
+    std::string answer;
+    if (action == SECCOMP_RET_ERRNO) {
+      answer = "denies it with errno " + std::to_string(*ret & SECCOMP_RET_DATA);
+    } else if (action == SECCOMP_RET_TRACE) {
+      answer = "traces it (with no tracer attached the call fails with ENOSYS)";
+    } else if (action == SECCOMP_RET_USER_NOTIF) {
+      list.Add({Severity::kWarning, path,
+                "the filter hands " + need.name + " to the seccomp agent; " + who +
+                    " makes it after loading the filter: the container starts "
+                    "only if the agent allows it"});
+      continue;
+    } else if (action == SECCOMP_RET_TRAP) {
+      answer = "answers it with SIGSYS (SCMP_ACT_TRAP)";
+    } else {
+      answer = "kills the caller (SCMP_ACT_KILL)";
+    }
+    if (need.fatal) {
+      list.Add({Severity::kError, path,
+                "the filter " + answer + ", but " + who + " makes " + need.name + " after loading the filter (" +
+                    need.why + "): the container cannot start" + fix});
+    } else {
+      list.Add({Severity::kWarning, path,
+                "the filter " + answer + "; " + who + " makes " + need.name +
+                    " after loading the filter in some runs (" + need.why + ")" + fix});
+    }
+  }
+}
+
+// NOTIFY hands calls to an agent listening on listenerPath; the runtime
+// connects to it when it starts the container and fails when nothing listens
+// there (measured with runc 1.1.5 and crun 1.8.1).
+void CheckListener(const profile::Profile& p, DiagnosticList& list) {
+  bool notify = p.default_action == profile::Action::kNotify;
+  for (const auto& r : p.syscalls) notify |= r.action == profile::Action::kNotify;
+  if (!notify || p.listener_path.empty()) return;
+  struct stat st {};
+  if (::stat(p.listener_path.c_str(), &st) != 0) {
+    list.Add({Severity::kError, "listenerPath",
+              "no seccomp agent: " + p.listener_path + " does not exist on this machine (" + std::strerror(errno) +
+                  "), and runc and crun fail to start the container when they "
+                  "cannot connect to it; start the "
+                  "agent first, or replace SCMP_ACT_NOTIFY"});
+  } else if (!S_ISSOCK(st.st_mode)) {
+    list.Add({Severity::kError, "listenerPath",
+              p.listener_path + " is not a socket: runc and crun cannot "
+                                "connect to a seccomp agent there"});
+  } else {
+    list.Add({Severity::kWarning, "listenerPath",
+              p.listener_path + " is a socket on this machine: the container "
+                                "starts only while an agent listens "
+                                "there and answers"});
+  }
+}
+
+// podman's Filter has no minKernel: a value Docker fails on is harmless for
+// podman (a warning, not an error).
+void PodmanIgnoresMinKernel(profile::ParseResult& parsed) {
+  for (auto& d : parsed.diagnostics) {
+    if (d.severity != Severity::kError) continue;
+    if (d.path.size() < 10 || d.path.compare(d.path.size() - 10, 10, ".minKernel") != 0) continue;
+    d.severity = Severity::kWarning;
+    d.message += " (podman ignores minKernel, so only Docker fails)";
+  }
+}
+
+// The effective policy's notes, except where the parser already said something
+// about the same place (they often describe the same fact in other words).
 void AddEffectiveNotes(const profile::Profile& p, const ValidateOptions& o, const std::vector<Diagnostic>& parsed,
                        DiagnosticList& list) {
   std::set<std::string> covered;
@@ -139,6 +245,8 @@ int Report::ExitCode() const {
   if (!readable) return kExitUsage;
   if (Count(Severity::kError) > 0) return kExitCheckFailed;
   if (load && !load->accepted) return kExitCheckFailed;
+  for (const auto& d : policy)
+    if (d.severity == Severity::kError) return kExitCheckFailed;
   return kExitOk;
 }
 
@@ -228,17 +336,20 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
   r.file = file;
   DiagnosticList list(r.diagnostics);
   profile::ParseResult parsed = profile::ParseProfile(text);
+  if (o.compile.target.engine == profile::Engine::kPodman) PodmanIgnoresMinKernel(parsed);
   for (const auto& d : parsed.diagnostics) list.Add(d);
   if (!parsed.HasErrors()) {
     const profile::Profile& p = parsed.profile;
-    CheckConfinement(p, o, r, list);
+    CheckConfinement(p, o, r);
     if (!r.seccomp_off) {
       AddEffectiveNotes(p, o, parsed.diagnostics, list);
       r.compiled = Compile(p, o.compile);
       for (const auto& d : r.compiled->errors) list.Add(d);
+      if (r.compiled->ok()) CheckRuntimeNeeds(p, o, *r.compiled, list);
+      CheckListener(p, list);
       r.notes = r.compiled->notes;
       const sys::ArchToken native = o.compile.target.arch ? o.compile.target.arch : sys::HostArch();
-      r.cache = AnalyseCache(*r.compiled, native);
+      if (!r.compiled->program.empty()) r.cache = AnalyseCache(*r.compiled, native);
       if (o.load && r.compiled->ok()) {
         r.load = TestLoad(r.compiled->program, r.compiled->load_flags);
         if (r.load->accepted && native != sys::HostArch()) {
@@ -248,8 +359,10 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
       }
     }
   }
+  r.starts = r.Count(Severity::kError) == 0 && !(r.load && !r.load->accepted);
   if (o.strict) {
     for (auto& d : r.diagnostics) d.severity = Severity::kError;
+    for (auto& d : r.policy) d.severity = Severity::kError;
   }
   return r;
 }
@@ -272,6 +385,10 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
   std::string s;
   if (!r.readable) return r.file + ": error: " + r.read_error + "\n";
   for (const auto& d : r.diagnostics) s += d.Format(r.file) + "\n";
+  for (const auto& d : r.policy) {
+    s += r.file + ": " + (d.path.empty() ? "" : d.path + ": ") + "policy " +
+         (d.severity == Severity::kError ? "error" : "warning") + ": " + d.message + "\n";
+  }
   for (const auto& n : r.notes) s += r.file + ": note: " + n.message + "\n";
 
   const profile::Target t = profile::ResolveTarget(o.compile.target);
@@ -281,6 +398,13 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
        NativeArchName(t.arch) + ", kernel " + std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor) +
        ", " + CapsSummary(t.caps) + " (" + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
        std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + ")\n";
+  s += std::string("  engine: ") +
+       (r.starts ? "accepts the profile and the runtime can start a container"
+                 : "the container does NOT start (see the errors above)") +
+       " (" + RuntimeName(o.compile) + ", no-new-privileges=" + (o.no_new_privileges ? "true" : "false") + ")";
+  if (!r.policy.empty())
+    s += "; policy: " + std::to_string(r.policy.size()) + " objection" + (r.policy.size() == 1 ? "" : "s");
+  s += "\n";
   if (!r.compiled) return s;
 
   const Compiled& c = *r.compiled;
@@ -353,6 +477,10 @@ nlohmann::ordered_json ToJson(const Report& r, const ValidateOptions& o) {
                  {"arch", ArchName(t.arch)},
                  {"kernel", std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor)},
                  {"caps", t.caps}};
+  j["policy"] = ordered_json::array();
+  for (const auto& d : r.policy) j["policy"].push_back(diag(d));
+  j["starts"] = r.starts;
+  j["noNewPrivileges"] = o.no_new_privileges;
   j["seccomp"] = r.seccomp_off ? "off" : "on";
   if (r.compiled) {
     const Compiled& c = *r.compiled;

@@ -1,11 +1,12 @@
-# Embeds the runtime layer data files (generator/data/runtime-*.json) into profilegen_generator at build time,
-# so the binary never needs the source tree. Included from the top-level CMakeLists.txt after the generator
-# library is defined.
+# Embeds the runtime layer data files (generator/data/runtime-*.json) into profilegen_profile at build time, so
+# the binary never needs the source tree. Their parser is profile/runtime_layer.cpp: the generator adds the
+# layers to profiles and the validator refuses profiles that deny them. Included from the top-level
+# CMakeLists.txt after the profile library is defined.
 set(_pg_data_dir ${PROJECT_SOURCE_DIR}/generator/data)
 file(GLOB _pg_runtime_layers CONFIGURE_DEPENDS ${_pg_data_dir}/runtime-*.json)
 list(SORT _pg_runtime_layers)
 string(REPLACE ";" "|" _pg_runtime_layers_arg "${_pg_runtime_layers}")
-set(_pg_embedded ${PROJECT_BINARY_DIR}/generated/generator/runtime_layers_data.cpp)
+set(_pg_embedded ${PROJECT_BINARY_DIR}/generated/profile/runtime_layers_data.cpp)
 add_custom_command(
   OUTPUT ${_pg_embedded}
   COMMAND ${CMAKE_COMMAND} -DOUTPUT=${_pg_embedded} -DINPUTS=${_pg_runtime_layers_arg}
@@ -13,4 +14,4 @@ add_custom_command(
   DEPENDS ${_pg_runtime_layers} ${_pg_data_dir}/embed_files.cmake
   COMMENT "Embedding runtime layer data files"
   VERBATIM)
-target_sources(profilegen_generator PRIVATE ${_pg_embedded})
+target_sources(profilegen_profile PRIVATE ${_pg_embedded})
