@@ -36,6 +36,7 @@ int Validate(const ValidateArgs& a) {
   validator::ParseKernel(a.kernel, t);
   const std::string runtime = a.runtime.empty() ? (a.target == "podman" ? "crun" : "runc") : a.runtime;
   o.compile.runtime = runtime == "crun" ? validator::Runtime::kCrun : validator::Runtime::kRunc;
+  o.container = runtime != "none";  // a plain program: compiled as `profilegen run` does (runc's reading)
   o.compile.runc_version = a.runc_version == "1.2" ? validator::RuncVersion::k1_2 : validator::RuncVersion::k1_1;
   o.load = a.load;
   o.allow_unconfined = a.allow_unconfined;
@@ -54,8 +55,10 @@ void SetupValidate(CLI::App& sub, std::function<int()>& run) {
   sub.add_option("--target", a->target, "Engine whose reading of includes/excludes and archMap applies")
       ->check(CLI::IsMember({"docker", "podman"}))
       ->capture_default_str();
-  sub.add_option("--runtime", a->runtime, "OCI runtime that compiles the filter [runc for docker, crun for podman]")
-      ->check(CLI::IsMember({"runc", "crun"}));
+  sub.add_option("--runtime", a->runtime,
+                 "OCI runtime that compiles the filter [runc for docker, crun for podman]; none: a profile for a "
+                 "plain program (`profilegen run`), compiled as runc does, with no runtime syscalls to allow")
+      ->check(CLI::IsMember({"runc", "crun", "none"}));
   sub.add_option("--runc-version", a->runc_version,
                  "runc behaviour: 1.1 (1.1.x: no binary tree, ENOSYS stub only for listed arches) or 1.2")
       ->check(CLI::IsMember({"1.1", "1.2"}))

@@ -83,7 +83,8 @@ std::string ExecFailureHint(const std::string& path, int err) {
   const bool i386 = ident[4] == 1 /* ELFCLASS32 */ && ident[5] == 1 /* little-endian */ && ident[18] == 3 /* EM_386 */ &&
                     ident[19] == 0;
   if (!elf || !i386) return "";
-  return " (a 32-bit x86 program: this kernel runs 64-bit programs only, its IA-32 emulation is off)";
+  return " (a 32-bit x86 program: kernels that run 64-bit programs only, with IA-32 emulation off, refuse "
+         "these; `dmesg | grep -i ia-32` tells)";
 }
 
 std::string KernelRelease() {

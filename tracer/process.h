@@ -13,8 +13,8 @@ std::string FindExecutable(const std::string& command);
 /// /proc/PID/exe, or "" when the task is gone.
 std::string ExePath(pid_t pid);
 
-/// What to add to execve's error for `path`: for ENOEXEC on a 32-bit x86 ELF program, that this kernel runs no
-/// i386 code (IA-32 emulation off, as on some machines); "" otherwise.
+/// What to add to execve's error for `path`: for ENOEXEC on a 32-bit x86 ELF program, the likely cause (a kernel
+/// that runs no i386 code, IA-32 emulation off, as on some machines) and how to tell; "" otherwise.
 std::string ExecFailureHint(const std::string& path, int err);
 
 /// "SIGSEGV" for 11; "SIG42" when there is no name.

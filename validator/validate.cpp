@@ -345,7 +345,7 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
       AddEffectiveNotes(p, o, parsed.diagnostics, list);
       r.compiled = Compile(p, o.compile);
       for (const auto& d : r.compiled->errors) list.Add(d);
-      if (r.compiled->ok()) CheckRuntimeNeeds(p, o, *r.compiled, list);
+      if (r.compiled->ok() && o.container) CheckRuntimeNeeds(p, o, *r.compiled, list);
       CheckListener(p, list);
       r.notes = r.compiled->notes;
       const sys::ArchToken native = o.compile.target.arch ? o.compile.target.arch : sys::HostArch();
@@ -398,10 +398,15 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
        NativeArchName(t.arch) + ", kernel " + std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor) +
        ", " + CapsSummary(t.caps) + " (" + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
        std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + ")\n";
-  s += std::string("  engine: ") +
-       (r.starts ? "accepts the profile and the runtime can start a container"
-                 : "the container does NOT start (see the errors above)") +
-       " (" + RuntimeName(o.compile) + ", no-new-privileges=" + (o.no_new_privileges ? "true" : "false") + ")";
+  if (o.container) {
+    s += std::string("  engine: ") +
+         (r.starts ? "accepts the profile and the runtime can start a container"
+                   : "the container does NOT start (see the errors above)") +
+         " (" + RuntimeName(o.compile) + ", no-new-privileges=" + (o.no_new_privileges ? "true" : "false") + ")";
+  } else {
+    s += std::string("  plain program (--runtime none): ") +
+         (r.starts ? "the filter can be enforced (`profilegen run`)" : "the filter cannot be enforced (see the errors above)");
+  }
   if (!r.policy.empty())
     s += "; policy: " + std::to_string(r.policy.size()) + " objection" + (r.policy.size() == 1 ? "" : "s");
   s += "\n";

@@ -22,6 +22,9 @@ struct ValidateOptions {
   /// the runtime then loads the filter later and needs fewer syscalls after it
   /// (generator/data/runtime-*.json).
   bool no_new_privileges = false;
+  /// The profile is for a container that runc or crun starts: check that the runtime's own syscalls after
+  /// loading the filter are allowed. False (`--runtime none`): a plain program (`profilegen run`).
+  bool container = true;
   std::string bpf_path;  ///< write the compiled program here (raw struct
                          ///< sock_filter array, host order)
 };

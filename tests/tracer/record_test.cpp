@@ -100,7 +100,7 @@ TEST_CASE("without IA-32 emulation: record reports what the kernel does", "[ptra
     CHECK(r.code == 126);
     CHECK(r.output.find("profilegen: error: cannot execute " + Sample("static32") + ": " + harness::Abi().i386_error) !=
           std::string::npos);
-    CHECK(r.output.find("this kernel runs 64-bit programs only") != std::string::npos);
+    CHECK(r.output.find("kernels that run 64-bit programs only, with IA-32 emulation off") != std::string::npos);
   }
   if (!harness::Abi().int80) {
     CHECK(Sh(Sample("int80")).code == 128 + 11);

@@ -32,6 +32,7 @@
 
 #include "profile/effective.h"
 #include "profile/writer.h"
+#include "tests/support/abi.h"
 #include "tests/support/skip.h"
 #include "validator/bpf.h"
 #include "validator/compile.h"
@@ -201,17 +202,6 @@ size_t RunChild(const sock_fprog* probe, const sock_fprog* profile, size_t from,
   }
 }
 
-bool I386Available() {
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    const uint64_t a[6] = {};
-    ::_exit(Raw32(20, a) > 0 ? 0 : 1);  // i386 getpid
-  }
-  int status = 0;
-  ::waitpid(pid, &status, 0);
-  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
-}
-
 // What the kernel shows for a verdict.
 Observation Expected(const profile::Verdict& v) {
   using profile::Action;
@@ -378,7 +368,7 @@ TEST_CASE(
   support::Skip("kernel oracle", "it drives x86_64 and i386 calls only");
   return;
 #else
-  const bool i386 = I386Available();
+  const bool i386 = support::detail::Int80Works();  // tests/support/abi.h
   if (!i386) support::Skip("kernel oracle, i386 points", "this kernel runs no i386 calls (IA-32 emulation off)");
   sock_filter probe_insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | kProbeData)};
   sock_fprog probe{1, probe_insn};
