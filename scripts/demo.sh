@@ -25,8 +25,8 @@ sed "s/^/   /" "$out/profile.json" | head -n 40
 if [ "$(wc -l <"$out/profile.json")" -gt 40 ]; then echo "   ... ($(wc -l <"$out/profile.json") lines in $out/profile.json)"; fi
 
 step "3. validate: read it as Docker does, compile it as runc does, load it in the kernel" \
-       "profilegen validate --load $out/profile.json"
-"$bin" validate --load "$out/profile.json"
+       "profilegen validate --runtime none --load $out/profile.json"
+"$bin" validate --runtime none --load "$out/profile.json"
 step "4. run: enforce it; the sample still works" "profilegen run --profile $out/profile.json -- $sample $out/scratch"
 rm -rf "$out/scratch"
 "$bin" run --profile "$out/profile.json" -- "$sample" "$out/scratch"
