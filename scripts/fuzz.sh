@@ -18,16 +18,22 @@ names=()
 for t in "${targets[@]}"; do names+=("${t%%:*}"); done
 cmake --build "$build" -j "$jobs" --target "${names[@]}" >/dev/null || { echo "fuzz.sh: build failed" >&2; exit 2; }
 
-failed=0
-printf '%-20s %8s %12s %10s %8s %8s  %s\n' target seconds executions "exec/s" cov ft result
+# The targets run side by side (each is one process; the machine has cores to spare while they run).
 for t in "${targets[@]}"; do
   name=${t%%:*} seeds=${t##*:}
   scratch=$build/fuzz/corpus-$seeds
-  mkdir -p "$scratch"
-  log=$build/fuzz/$name.log
+  mkdir -p "$scratch"; rm -f "$build/fuzz/$name.rc"
   (cd "$build/fuzz" && "./$name" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=10 -print_final_stats=1 \
-    "$scratch" "$root/fuzz/corpus/$seeds") >"$log" 2>&1
-  rc=$?
+    "$scratch" "$root/fuzz/corpus/$seeds" >"$name.log" 2>&1; echo $? >"$name.rc") &
+done
+wait
+
+failed=0
+printf '%-20s %8s %12s %10s %8s %8s  %s\n' target seconds executions "exec/s" cov ft result
+for t in "${targets[@]}"; do
+  name=${t%%:*}
+  log=$build/fuzz/$name.log
+  rc=$(cat "$build/fuzz/$name.rc" 2>/dev/null || echo 99)
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
   speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log" | tail -1)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 | cut -d' ' -f2)

@@ -15,3 +15,5 @@ add_custom_command(
   COMMENT "Embedding runtime layer data files"
   VERBATIM)
 target_sources(profilegen_profile PRIVATE ${_pg_embedded})
+# For targets that compile the generated file themselves (fuzz/): they depend on this, not on the library.
+add_custom_target(profilegen_embedded_data DEPENDS ${_pg_embedded})

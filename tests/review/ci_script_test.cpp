@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include "helpers.h"
+#include "tests/support/skip.h"
 
 using review_test::Run;
 using review_test::ShellQuote;
@@ -13,13 +14,7 @@ namespace {
 
 const std::string kScript = PROFILEGEN_SOURCE_DIR "/samples/ci/local-ci.sh";
 
-bool Need(const std::string& what, bool ok) {
-  if (ok) return true;
-  const char* ci = std::getenv("CI");
-  if (ci && std::string(ci) == "true") FAIL("local-ci.sh test needs " + what);
-  WARN("local-ci.sh test skipped, missing " + what);
-  return false;
-}
+bool StaticBusybox() { return Run("file -L /bin/busybox | grep -q 'statically linked'").exit_code == 0; }
 
 review_test::RunResult LocalCi(const std::string& args) {
   return Run(ShellQuote(kScript) + " --profilegen " + ShellQuote(review_test::kBinary) + " " + args);
@@ -28,7 +23,7 @@ review_test::RunResult LocalCi(const std::string& args) {
 }  // namespace
 
 TEST_CASE("local-ci.sh: record, generate, validate, diff and gate", "[review][ci]") {
-  if (!Need("a static busybox", Run("file -L /bin/busybox | grep -q 'statically linked'").exit_code == 0)) return;
+  if (!support::Need("local-ci.sh", "a static busybox (busybox-static)", StaticBusybox())) return;
   TempDir d;
   const std::string committed = d.path() + "/profile.json";
 
@@ -60,16 +55,17 @@ TEST_CASE("local-ci.sh: record, generate, validate, diff and gate", "[review][ci
 }
 
 TEST_CASE("local-ci.sh: the committed sample profile fits the sample tests", "[review][ci]") {
-  if (!Need("a static busybox", Run("file -L /bin/busybox | grep -q 'statically linked'").exit_code == 0)) return;
+  if (!support::Need("local-ci.sh", "a static busybox (busybox-static)", StaticBusybox())) return;
   const auto r = LocalCi("");
   INFO(r.out + r.err);
   CHECK(r.exit_code == 0);
 }
 
 TEST_CASE("[engine] local-ci.sh --in-container records inside podman", "[review][ci][engine]") {
-  if (!Need("root", geteuid() == 0)) return;
-  if (!Need("podman", Run("command -v podman").exit_code == 0)) return;
-  if (!Need("a static busybox", Run("file -L /bin/busybox | grep -q 'statically linked'").exit_code == 0)) return;
+  const std::string what = "local-ci.sh --in-container";
+  if (!support::Need(what, "root", geteuid() == 0)) return;
+  if (!support::Need(what, "podman", Run("command -v podman").exit_code == 0)) return;
+  if (!support::Need(what, "a static busybox (busybox-static)", StaticBusybox())) return;
   TempDir d;
   const auto r = LocalCi("--in-container --work " + ShellQuote(d.path() + "/w"));
   INFO(r.out + r.err);
