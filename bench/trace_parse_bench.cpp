@@ -6,13 +6,13 @@
 // Compare the two readers as a ratio of their times; the absolute times depend on the machine and its load.
 #include <benchmark/benchmark.h>
 
-#include <random>
+#include <map>
 #include <string>
 #include <vector>
 
+#include "bench/synthetic_traces.h"
 #include "generator/generate.h"
 #include "profile/writer.h"
-#include "syscalls/syscalls.h"
 #include "trace/read_checked.h"
 #include "trace/trace.h"
 
@@ -20,38 +20,11 @@ namespace {
 
 using namespace profilegen;
 
-// Trace texts as `profilegen record` writes them: each trace picks `per_trace` of the host's first 400 syscall
-// names, with counts, a pid, one of 50 executables and a few argument values for the captured syscalls.
+// Trace texts as `profilegen record` writes them (bench/synthetic_traces.h).
 std::vector<std::string> MakeTexts(int traces, int per_trace) {
-  const sys::ArchToken host = sys::HostArch();
-  std::vector<std::string> pool = sys::NamesOn(host);
-  pool.resize(std::min<size_t>(pool.size(), 400));
-  std::mt19937_64 rng(traces * 1000 + per_trace);
   std::vector<std::string> texts;
-  for (int i = 0; i < traces; ++i) {
-    trace::Trace t;
-    t.command = {"/srv/app" + std::to_string(i % 50) + "/bin/worker", "--shard", std::to_string(i)};
-    t.started = "2026-11-27T21:00:00Z";
-    t.host_arch = host;
-    t.kernel = "6.1.0";
-    t.exit.code = 0;
-    t.tasks = 1 + rng() % 8;
-    std::vector<std::string> names = pool;
-    std::shuffle(names.begin(), names.end(), rng);
-    names.resize(per_trace);
-    for (const std::string& name : names) {
-      trace::SyscallRecord rec;
-      rec.arch = host;
-      rec.nr = sys::Resolve(host, name).nr;
-      rec.name = name;
-      rec.count = 1 + rng() % 5000;
-      rec.first = {static_cast<int64_t>(1000 + i), t.command[0]};
-      for (int idx : trace::CapturedArgs(name))
-        for (int v = 0; v < 3; ++v) rec.args[idx].Add(rng() % 16);
-      t.syscalls.emplace(trace::SyscallKey{host, rec.nr}, std::move(rec));
-    }
+  for (const trace::Trace& t : bench::SyntheticTraces(traces, per_trace, traces * 1000 + per_trace))
     texts.push_back(trace::SerializeTrace(t));
-  }
   return texts;
 }
 
