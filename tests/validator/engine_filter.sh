@@ -10,7 +10,7 @@ runtime=$1
 shift
 . "$(dirname "$0")/../../scripts/engines.sh"
 eng_init
-eng_require root "$runtime" python3
+eng_require root "$runtime" python3 pgrep
 rootfs=$(eng_rootfs_host)
 # Attach to PID, write its seccomp filter to OUT.
 read_py=$(cat <<'PY'
@@ -34,6 +34,16 @@ with open(out, "wb") as f:
 PY
 )
 
+# descends PID ANCESTOR: whether PID is ANCESTOR's child, grandchild, ...
+descends() {
+  local p=$1
+  while [ -n "$p" ] && [ "$p" -gt 1 ]; do
+    p=$(awk '/^PPid:/ {print $2}' "/proc/$p/status" 2>/dev/null)
+    [ "$p" = "$2" ] && return 0
+  done
+  return 1
+}
+
 read_filter() {
   local profile=$1 out=$2 bundle=$3 pid
   eng_bundle --rootfs "$rootfs" --profile "$profile" --nnp false "$bundle" -- /bin/sleep 20 >/dev/null
@@ -42,17 +52,17 @@ read_filter() {
     crun) eng_crun "$bundle" >/dev/null 2>&1 & ;;
   esac
   local runner=$!
-  # The container's pid from the runtime's own state, once its process runs under the filter.
+  # The container's process: the `sleep` below this runtime process, once it runs under the filter. Read from /proc: asking the runtime for its state costs a process per try.
   pid=""
-  for _ in $(seq 100); do
-    pid=$("$runtime" --root "$ENG_WORK/state/$runtime" list -f json 2>/dev/null |
-      python3 -c 'import json,sys; s=json.load(sys.stdin) or []; print(next((c["pid"] for c in s if c["status"]=="running"), ""))' \
-      2>/dev/null || true)
-    if [ -n "$pid" ] && [ "$pid" != 0 ] && grep -q '^Seccomp:[[:space:]]*2' "/proc/$pid/status" 2>/dev/null &&
-       [ "$(readlink "/proc/$pid/exe")" = /usr/bin/sleep ]; then
-      break
-    fi
-    pid=""
+  for _ in $(seq 200); do
+    for p in $(pgrep -x sleep || true); do
+      if descends "$p" "$runner" &&
+         grep -q '^Seccomp:[[:space:]]*2' "/proc/$p/status" 2>/dev/null &&
+         [ "$(readlink "/proc/$p/exe" 2>/dev/null)" = /usr/bin/sleep ]; then
+        pid=$p
+      fi
+    done
+    [ -n "$pid" ] && break
     kill -0 "$runner" 2>/dev/null || break  # the runtime gave up: the profile denies what it needs
     sleep 0.05
   done

@@ -3,7 +3,7 @@
 // whose filter is read back with PTRACE_SECCOMP_GET_FILTER and compared instruction for instruction. runc's
 // ENOSYS stub orders its arches by a Go map, so for runc the stub is compared by behaviour (the BPF interpreter
 // on every number of four arches, and on argument points for the profile's own names) and libseccomp's part
-// byte for byte.
+// byte for byte. With PROFILEGEN_ENGINE_DUMP=DIR the two programs of a size or byte mismatch are written there.
 #include <linux/filter.h>
 #include <seccomp.h>
 #include <sys/wait.h>
@@ -201,6 +201,8 @@ TEST_CASE("[engine][root] runc and crun install exactly the program Compile buil
   if (!support::Need(what, "runc", OnPath("runc"))) return;
   if (!support::Need(what, "crun", OnPath("crun"))) return;
   if (!support::Need(what, "python3", OnPath("python3"))) return;
+  // 12 per runtime: 43 to 85 s on the project's 2-core machine while other builds and engine tests ran (load 5
+  // to 8); 16 took 74 s there. PROFILEGEN_ENGINE_PROFILES=N runs more.
   const char* env = std::getenv("PROFILEGEN_ENGINE_PROFILES");
   const size_t per_runtime = env ? static_cast<size_t>(std::atoi(env)) : 12;
 
