@@ -436,7 +436,7 @@ class Generator {
       AddGuardedRules(name, g, name + ": " + who + "; guard: ", "");
       if (layer_.unmeasured.count(name)) {
         Warn(policy + ": the " + layer_.label + " also lists " + name +
-             " in a group whose argument values were not measured (reference/docker-seccomp-format.md section 6); " +
+             " in a group whose argument values were not measured (docs/generate.md, --args); " +
              name + " is allowed only with the runtime's measured values and the program's observed ones. If the "
              "container fails to start with a seccomp error, use --args guard");
       }
