@@ -40,7 +40,10 @@ void SetupGenerate(CLI::App& sub, std::function<int()>& run) {
                  "(default: the runtime the traces' containers ran under, else runc)");
   sub.add_flag("--no-new-privileges", a->no_new_privileges,
                "The container runs with no-new-privileges (a smaller runtime layer; default: as recorded)");
-  sub.add_option("--args", a->args, "Argument guards: none, guard or strict")->default_str("guard");
+  sub.add_option("--args", a->args,
+                 "Argument guards: none, guard or strict (strict also limits the runtime layer's prctl to the "
+                 "options the runtime was measured to use; docs/generate.md)")
+      ->default_str("guard");
   sub.add_option("--reachable", a->reachable,
                  "Reachable but unobserved syscalls (traces from `record --reachable`): report them, or include "
                  "those outside the risk catalogue")

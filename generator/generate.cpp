@@ -149,6 +149,7 @@ class Generator {
     for (const auto& [runtime, nnp] : options_.more_layers) AddRuntimeLayer(layer_, SelectRuntimeLayer(runtime, nnp));
     SetDefaults();
     DecideObserved();
+    DecideLayerGuards();
     DecideClone3();
     AddProbes();
     AddUnconditionalEntry();
@@ -357,6 +358,7 @@ class Generator {
   void DecideObserved() {
     for (const auto& [name, info] : names_) {
       if (name == "clone3") continue;  // DecideClone3, even when the runtime layer lists it
+      if (LayerGuarded(name)) continue;  // DecideLayerGuards
       if (layer_.names.count(name)) {
         unconditional_.insert(name);
         continue;
@@ -381,6 +383,63 @@ class Generator {
         suffix += "; on SCMP_ARCH_X86 calls made through socketcall cannot be argument-checked";
       }
       AddGuardedRules(name, *g, name + ": " + SeenPhrase(info) + "; guard: ", suffix);
+    }
+  }
+
+  // --- the runtime layer under the argument guards ----------------------------------------------------------
+
+  // A layer name that the policy guards by its arguments (prctl under --args strict): the runtime's calls are
+  // allowed with the values it was measured to use (generator/data), the program's with the observed ones.
+  // clone and clone3 have their own guard (DecideClone3).
+  bool LayerGuarded(const std::string& name) const {
+    const GuardSpec* spec = FindGuard(name);
+    if (!spec || options_.args < spec->min_policy || name == "clone" || name == "clone3") return false;
+    if (!layer_.names.count(name)) return false;
+    auto measured = layer_.arg_values.find(name);
+    return measured != layer_.arg_values.end() && measured->second.index == static_cast<uint32_t>(spec->index);
+  }
+
+  void DecideLayerGuards() {
+    const std::string policy = "--args " + std::string(ArgPolicyName(options_.args));
+    for (const std::string& name : layer_.names) {
+      const GuardSpec* spec = FindGuard(name);
+      if (!spec || options_.args < spec->min_policy || name == "clone" || name == "clone3") continue;
+      if (!LayerGuarded(name)) {
+        // No measured values: the runtime may pass anything, so the guard would be a guess.
+        unguarded_.push_back(name + " (the " + layer_.label + " lists it without measured argument values)");
+        Warn(policy + " leaves " + name + " unguarded: the " + layer_.label +
+             " lists it without measured argument values, so any value is allowed");
+        continue;
+      }
+      const RuntimeArgValues& measured = layer_.arg_values.at(name);
+      auto observed = names_.find(name);
+      std::string who = "runtime's values measured for the " + layer_.label;
+      Guard g;
+      if (observed != names_.end()) {
+        std::optional<Guard> own = GuardFor(name, observed->second);
+        if (!own) {  // the program's values are unknown: nothing to guard with
+          unconditional_.insert(name);
+          layer_unguarded_.insert(name);
+          continue;
+        }
+        g = std::move(*own);
+        who = SeenPhrase(observed->second) + "; " + who;
+      }
+      const std::string arg = std::string(spec->what) + " (arg " + std::to_string(measured.index) + ")";
+      for (uint64_t v : measured.values) {
+        const bool seen = std::any_of(g.begin(), g.end(), [&](const Alternative& a) { return a.condition.value == v; });
+        if (seen) continue;
+        g.push_back({{measured.index, v, 0, Op::kEq}, arg + " is " + FormatValue(v, spec->style) + ", used by the runtime"});
+      }
+      std::sort(g.begin(), g.end(),
+                [](const Alternative& a, const Alternative& b) { return a.condition.value < b.condition.value; });
+      AddGuardedRules(name, g, name + ": " + who + "; guard: ", "");
+      if (layer_.unmeasured.count(name)) {
+        Warn(policy + ": the " + layer_.label + " also lists " + name +
+             " in a group whose argument values were not measured (docs/generate.md, --args); " +
+             name + " is allowed only with the runtime's measured values and the program's observed ones. If the "
+             "container fails to start with a seccomp error, use --args guard");
+      }
     }
   }
 
@@ -471,7 +530,10 @@ class Generator {
   // --- the unconditional ALLOW entry ----------------------------------------------------------------------
 
   // The layer's names allowed unconditionally: all of them, except clone3 when it answers ENOSYS.
-  bool LayerAllows(const std::string& name) const { return !(name == "clone3" && clone3_decided_); }
+  bool LayerAllows(const std::string& name) const {
+    if (LayerGuarded(name) && !layer_unguarded_.count(name)) return false;  // DecideLayerGuards
+    return !(name == "clone3" && clone3_decided_);
+  }
 
   void AddUnconditionalEntry() {
     for (const std::string& n : layer_.names)
@@ -502,6 +564,9 @@ class Generator {
         if (LayerAllows(n)) piece += " " + n;
       if (layer_.names.count("clone3") && !LayerAllows("clone3")) {
         piece += " (its clone3 answers ENOSYS under the clone guard: see the clone3 entry)";
+      }
+      for (const std::string& n : layer_.names) {
+        if (!LayerAllows(n) && n != "clone3") piece += " (its " + n + " is guarded by its arguments: see the " + n + " entries)";
       }
       add(piece);
     }
@@ -572,6 +637,7 @@ class Generator {
   std::set<std::string> unconditional_;
   std::vector<Rule> rules_;             // guarded and ENOSYS rules
   std::vector<std::string> unguarded_;  // guardable names left unguarded, with why
+  std::set<std::string> layer_unguarded_;  // LayerGuarded names the program made with unknown values
   bool clone_guarded_ = false;          // clone is allowed only through argument guards
   bool clone_plain_allowed_ = false;    // ... and one of them allows clone without namespace flags
   bool clone3_decided_ = false;         // clone3 has its ENOSYS entry (under the clone guard)

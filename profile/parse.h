@@ -1,22 +1,14 @@
 #pragma once
-/// Strict reading of a profile with the loaders' semantics (reference/docker-seccomp-format.md, 1-5).
+/// Strict reading of a profile with the loaders' semantics (reference/docker-seccomp-format.md, 1-5): the
+/// JSON tree (profile/json_tree.h), decoded as Go does (profile/go_decode.h), checked by the lint
+/// (profile/lint.h), every problem a Diagnostic (profile/diagnostic.h).
 #include <string>
 #include <vector>
 
+#include "profile/diagnostic.h"
 #include "profile/model.h"
 
 namespace profilegen::profile {
-
-enum class Severity { kWarning, kError };
-
-/// One problem, located by its JSON path ("syscalls[3].names[2]").
-struct Diagnostic {
-  Severity severity;
-  std::string path;     ///< JSON path, "" for the whole document
-  std::string message;  ///< "unknown operator \"SCMP_CMP_EQUAL\" (did you mean SCMP_CMP_EQ?)"
-  /// "FILE: PATH: error: MESSAGE" (path omitted when empty)
-  std::string Format(const std::string& file) const;
-};
 
 struct ParseResult {
   Profile profile;  ///< as much as could be read; meaningful when !HasErrors()

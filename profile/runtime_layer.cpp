@@ -1,5 +1,6 @@
 #include "profile/runtime_layer.h"
 
+#include <algorithm>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -20,6 +21,33 @@ std::string StringField(const nlohmann::json& obj, const char* key, const std::s
     Fail(file, where, std::string("expected a non-empty string \"") + key + "\"");
   }
   return it->get<std::string>();
+}
+
+void ParseArgs(const nlohmann::json& args, const std::string& file, const std::string& where,
+               RuntimeLayerGroup& group) {
+  if (!args.is_object()) Fail(file, where, "expected an object: syscall name -> {\"index\", \"values\"}");
+  for (const auto& [name, spec] : args.items()) {
+    const std::string at = where + "." + name;
+    if (std::find(group.names.begin(), group.names.end(), name) == group.names.end()) {
+      Fail(file, at, "\"" + name + "\" is not one of this group's names");
+    }
+    if (!spec.is_object()) Fail(file, at, "expected an object {\"index\", \"values\"}");
+    auto index = spec.find("index");
+    if (index == spec.end() || !index->is_number_unsigned() || *index > 5) {
+      Fail(file, at + ".index", "expected an argument index from 0 to 5");
+    }
+    auto values = spec.find("values");
+    if (values == spec.end() || !values->is_array() || values->empty()) {
+      Fail(file, at + ".values", "expected a non-empty list of unsigned numbers");
+    }
+    RuntimeArgValues measured;
+    measured.index = index->get<uint32_t>();
+    for (const auto& v : *values) {
+      if (!v.is_number_unsigned()) Fail(file, at + ".values", "expected a non-empty list of unsigned numbers");
+      measured.values.insert(v.get<uint64_t>());
+    }
+    group.args.emplace(name, std::move(measured));
+  }
 }
 
 }  // namespace
@@ -71,6 +99,7 @@ RuntimeLayerData ParseRuntimeLayer(std::string_view text, const std::string& fil
       if (!sys::IsKnownName(name)) Fail(file, at, "\"" + name + "\" is not a syscall libseccomp knows");
       group.names.push_back(std::move(name));
     }
+    if (auto args = g.find("args"); args != g.end()) ParseArgs(*args, file, where + ".args", group);
     data.groups.push_back(std::move(group));
   }
   return data;
@@ -96,13 +125,26 @@ const RuntimeLayerData& RuntimeLayerFor(std::string_view runtime) {
 std::vector<RuntimeNeed> RuntimeNeeds(const RuntimeLayerData& data, bool no_new_privileges) {
   // A name in a fatal group is fatal, whatever other group lists it too.
   std::map<std::string, RuntimeNeed> needs;
+  std::map<std::string, std::optional<RuntimeArgValues>> args;  // nullopt once a group lacks values
   for (const RuntimeLayerGroup& g : data.groups) {
     if (!g.AppliesTo(no_new_privileges)) continue;
     for (const std::string& n : g.names) {
       auto [it, added] = needs.emplace(n, RuntimeNeed{n, g.why, g.fatal});
       if (!added && g.fatal && !it->second.fatal) it->second = RuntimeNeed{n, g.why, true};
+      auto measured = g.args.find(n);
+      auto [a, first] = args.emplace(n, std::nullopt);
+      if (measured == g.args.end()) {
+        a->second.reset();
+      } else if (first) {
+        a->second = measured->second;
+      } else if (a->second && a->second->index == measured->second.index) {
+        a->second->values.insert(measured->second.values.begin(), measured->second.values.end());
+      } else {
+        a->second.reset();
+      }
     }
   }
+  for (auto& [name, need] : needs) need.args = args[name];
   std::vector<RuntimeNeed> out;
   for (auto& [name, need] : needs) out.push_back(std::move(need));
   return out;

@@ -5,12 +5,22 @@
 /// versioned data files with provenance (generator/data/runtime-*.json,
 /// compiled into this library). The generator adds them to profiles; validate
 /// refuses a profile that denies them (the container cannot start).
+#include <cstdint>
+#include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace profilegen::profile {
+
+/// The values one argument of a syscall was measured to take in the runtime's own calls (strace of the runtime
+/// after it loaded the filter), e.g. prctl's option.
+struct RuntimeArgValues {
+  uint32_t index = 0;
+  std::set<uint64_t> values;
+};
 
 /// One group of names in a data file, with why the runtime needs them.
 struct RuntimeLayerGroup {
@@ -25,6 +35,9 @@ struct RuntimeLayerGroup {
   /// "warning" (the runtime copes with a denial in most or all starts, e.g. a
   /// Go fallback; validate warns).
   bool fatal = true;
+  /// "args": {"prctl": {"index": 0, "values": [8, 24, 47]}}: the measured argument values of some of the
+  /// names, for the generator's argument guards (--args strict). A name without an entry: values not measured.
+  std::map<std::string, RuntimeArgValues> args;
 };
 
 /// A parsed generator/data/runtime-<name>.json.
@@ -53,6 +66,9 @@ struct RuntimeNeed {
   std::string name;
   std::string why;
   bool fatal = true;  ///< a denial stops the container from starting (else: a warning)
+  /// The argument values the runtime was measured to use, when every applicable group listing the name
+  /// measured them (united); empty: any value.
+  std::optional<RuntimeArgValues> args;
 };
 /// Every syscall the runtime makes after loading the filter, for this
 /// no-new-privileges setting, sorted by name (a name in two groups keeps the

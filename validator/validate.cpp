@@ -143,6 +143,25 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
     const std::optional<uint32_t> ret = ConstantAction(c.program, AuditArch(arch), FilterNumber(arch, res.nr));
     const std::string fix = "; fix: allow " + need.name + " (`profilegen generate --runtime " + data.runtime +
                             (o.no_new_privileges ? " --no-new-privileges" : "") + "` adds the runtime's syscalls)";
+    if (!ret && need.args) {
+      // The runtime's measured argument values decide (the other arguments 0).
+      std::string denied;
+      for (uint64_t v : need.args->values) {
+        SeccompData d;
+        d.arch = AuditArch(arch);
+        d.nr = FilterNumber(arch, res.nr);
+        d.args[need.args->index] = v;
+        const uint32_t action = RunFilter(c.program, d) & SECCOMP_RET_ACTION_FULL;
+        if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_LOG) denied += (denied.empty() ? "" : ", ") + std::to_string(v);
+      }
+      if (denied.empty()) continue;
+      const std::string what = "the filter does not allow " + need.name + " with argument " +
+                               std::to_string(need.args->index) + " = " + denied + " (the other arguments 0), which " +
+                               who + " makes after loading the filter (" + need.why + ")";
+      list.Add({need.fatal ? Severity::kError : Severity::kWarning, path,
+                what + (need.fatal ? ": the container cannot start" : "") + fix});
+      continue;
+    }
     if (!ret) {
       list.Add({Severity::kWarning, path,
                 "the filter answers " + need.name + " by its arguments; " + who +

@@ -10,6 +10,7 @@
 #include <cstdlib>
 #include <cstring>
 
+#include "tests/support/skip.h"
 #include "tests/validator/helpers.h"
 #include "validator/bpf.h"
 #include "validator/compile.h"
@@ -21,11 +22,6 @@ using testing::Fixture;
 using testing::Slurp;
 using testing::TempDir;
 
-bool InCi() {
-  const char* ci = std::getenv("CI");
-  return ci != nullptr && std::string(ci) == "true";
-}
-
 // The filter `runtime` loads for `profile`, or nullopt when the engine is not available here (outside CI).
 std::optional<Program> EngineFilter(const std::string& runtime, const std::string& profile) {
   TempDir dir;
@@ -34,8 +30,7 @@ std::optional<Program> EngineFilter(const std::string& runtime, const std::strin
                           profile + "' '" + out + "'";
   int status = std::system(cmd.c_str());
   int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (rc == 77 && !InCi()) {
-    WARN("skipped: " << runtime << " or root is not available (this test fails under CI=true)");
+  if (rc == 77 && !support::Need("reading back " + runtime + "'s filter", "root, " + runtime + " and python3", false)) {
     return std::nullopt;
   }
   REQUIRE(rc == 0);
@@ -117,8 +112,7 @@ std::optional<int> EngineRun(const std::string& runtime, const std::string& prof
                           profile + "' -- " + args + " 2>/dev/null";
   int status = std::system(cmd.c_str());
   int rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  if (rc == 77 && !InCi()) {
-    WARN("skipped: " << runtime << " or root is not available (this test fails under CI=true)");
+  if (rc == 77 && !support::Need("running a container under " + runtime, "root and " + runtime, false)) {
     return std::nullopt;
   }
   return rc;
@@ -129,8 +123,7 @@ const char* const kUnknownSyscall = "/usr/bin/perl -e 'syscall(1000); exit($!+0)
 
 TEST_CASE("[engine][root] the real runtimes answer a syscall above the profile's highest as Compile says",
           "[engine][root]") {
-  if (::access("/usr/bin/perl", X_OK) != 0 && !InCi()) {
-    WARN("skipped: no perl");
+  if (!support::Need("the unknown-syscall answer of the runtimes", "perl", ::access("/usr/bin/perl", X_OK) == 0)) {
     return;
   }
   const std::string moby = Fixture("moby-default.json");

@@ -34,11 +34,16 @@
 #include "profile/writer.h"
 #include "tests/support/abi.h"
 #include "tests/support/skip.h"
+#include "tests/validator/random_profile.h"
 #include "validator/bpf.h"
 #include "validator/compile.h"
 
 namespace profilegen::validator {
 namespace {
+
+using testing::NamePool;
+using testing::RandomProfile;
+using testing::ValuePool;
 
 #if defined(__x86_64__)
 
@@ -247,78 +252,6 @@ const char* SeenName(Seen s) {
     case Seen::kKill: return "kill";
   }
   return "?";
-}
-
-// ----- random profiles
-// ----------------------------------------------------------------------------------------
-
-const std::vector<std::string>& NamePool() {
-  static const std::vector<std::string> pool{"getpid",     "getppid", "getuid",      "read",   "write",  "close",
-                                             "dup",        "ioctl",   "prctl",       "fcntl",  "socket", "bind",
-                                             "connect",    "lseek",   "personality", "semop",  "shmat",  "msgsnd",
-                                             "socketcall", "ipc",     "umask",       "setuid", "clone",  "mmap"};
-  return pool;
-}
-
-const std::vector<uint64_t>& ValuePool() {
-  static const std::vector<uint64_t> pool{
-      0, 1, 2, 3, 10, 16, 0x80, 0xff, 0x7fffffff, 0xffffffff, 1ULL << 32, (1ULL << 32) + 1, ~0ULL};
-  return pool;
-}
-
-profile::Verdict RandomVerdict(std::mt19937_64& rng, bool for_default) {
-  using profile::Action;
-  const int k = static_cast<int>(rng() % 20);
-  profile::Verdict v;
-  if (k < 7) {
-    v.action = Action::kErrno;
-    v.errno_ret = rng() % 4 == 0 ? rng() % 4095 : 1 + rng() % 40;
-  } else if (k < 12) {
-    v.action = for_default ? Action::kErrno : Action::kAllow;
-    v.errno_ret = for_default ? 38 : 0;
-  } else if (k < 14) {
-    v.action = Action::kTrap;
-  } else if (k < 15) {
-    v.action = Action::kKillProcess;
-  } else if (k < 16) {
-    v.action = Action::kKillThread;
-  } else if (k < 18) {
-    v.action = Action::kLog;
-  } else {
-    v.action = Action::kTrace;
-    v.errno_ret = rng() % 200;
-  }
-  return v;
-}
-
-profile::Profile RandomProfile(std::mt19937_64& rng, bool with_i386) {
-  using profile::Action;
-  profile::Profile p;
-  const profile::Verdict d = RandomVerdict(rng, true);
-  p.default_action = d.action;
-  if (profile::ActionTakesErrno(d.action)) p.default_errno_ret = d.errno_ret;
-  p.architectures = {"SCMP_ARCH_X86_64"};
-  if (with_i386 && rng() % 3 != 0) p.architectures.push_back("SCMP_ARCH_X86");
-  const size_t entries = 1 + rng() % 6;
-  for (size_t e = 0; e < entries; ++e) {
-    profile::Rule r;
-    const size_t names = 1 + rng() % 3;
-    for (size_t n = 0; n < names; ++n) r.names.push_back(NamePool()[rng() % NamePool().size()]);
-    const profile::Verdict v = RandomVerdict(rng, false);
-    r.action = v.action;
-    if (profile::ActionTakesErrno(v.action)) r.errno_ret = v.errno_ret;
-    const size_t conds = rng() % 4 == 0 ? 0 : rng() % 3;
-    for (size_t c = 0; c < conds; ++c) {
-      profile::ArgCondition a;
-      a.index = static_cast<uint32_t>(rng() % 3 == 0 ? rng() % 6 : rng() % 2);
-      a.op = static_cast<profile::Op>(rng() % 7);
-      a.value = ValuePool()[rng() % ValuePool().size()];
-      a.value_two = a.op == profile::Op::kMaskedEq ? (a.value & ValuePool()[rng() % ValuePool().size()]) : 0;
-      r.args.push_back(a);
-    }
-    p.syscalls.push_back(std::move(r));
-  }
-  return p;
 }
 
 std::vector<Point> PointsFor(const profile::Profile& p, std::mt19937_64& rng, bool with_i386) {
