@@ -135,6 +135,16 @@ PY
     if canary "$e" "$out"; then break; fi
     [ "$try" = 3 ] && { fail "$e: mkdir never reached the learned trace in 3 canary runs"; return; }
   done
+  # 3b. A canary still running when learn reads the log: its records are matched by pid namespace, none by
+  # lifetime alone (the command execs sleep: the same process, alive, in the container's namespace).
+  local live="profilegen-learn-$TAG-$e-live"
+  "$e" run -d "${o[@]}" --name "$live" --security-opt "seccomp=$out/p1-log.json" "$IMG" \
+    sh -c 'mkdir /tmp/live && exec sleep 30' >/dev/null || fail "$e: the running canary did not start"
+  sleep 1
+  "$PROFILEGEN" learn --container "$live" --engine "$e" -o "$out/live.json" 2>"$out/live.err" || fail "$e: learn (running): $(cat "$out/live.err")"
+  "$e" rm -f "$live" >/dev/null 2>&1 || true
+  sed 's/^/    learn (running): /' "$out/live.err"
+  if grep -q "lifetime alone" "$out/live.err"; then fail "$e: a running container's records were not matched by pid namespace"; fi
   # 4. Merge, generate: default ERRNO again, the production command runs unchanged.
   "$PROFILEGEN" generate -o "$out/p2.json" "$out/rec.json" "$out/log.json" 2>/dev/null
   python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["defaultAction"]=="SCMP_ACT_ERRNO", p["defaultAction"]' "$out/p2.json" ||
