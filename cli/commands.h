@@ -42,5 +42,6 @@ void SetupDiff(CLI::App& sub, std::function<int()>& run);
 void SetupAudit(CLI::App& sub, std::function<int()>& run);
 void SetupExport(CLI::App& sub, std::function<int()>& run);
 void SetupScan(CLI::App& sub, std::function<int()>& run);
+void SetupLearn(CLI::App& sub, std::function<int()>& run);
 
 }  // namespace profilegen::cli

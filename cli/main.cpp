@@ -33,6 +33,8 @@ constexpr Command kCommands[] = {
     {"export", "Write a profile as an OCI linux.seccomp object or a Kubernetes SeccompProfile",
      profilegen::cli::SetupExport},
     {"scan", "Static reachability: the syscalls binaries can make", profilegen::cli::SetupScan},
+    {"learn", "Read the kernel's seccomp audit records (a LOG profile in production) into a trace",
+     profilegen::cli::SetupLearn},
 };
 
 /// stdout is buffered: a write error (a full disk, /dev/full) may only show when it is flushed at exit. Say so

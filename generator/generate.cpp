@@ -1,5 +1,6 @@
 #include "generator/generate.h"
 #include "generator/reachable.h"
+#include "profile/origin.h"
 
 #include <sched.h>
 #include <sys/socket.h>
@@ -195,7 +196,7 @@ class Generator {
   std::string Seen(const trace::SyscallRecord& rec) const { return SeenPhrase({rec.arch, rec.runs, rec.first.exe}); }
 
   std::string SeenPhrase(const Observation& o) const {
-    std::string s = "observed";
+    std::string s(profile::kObservedWord);
     if (o.arch != host_) s += " on " + ArchLabel(o.arch);
     s += " in " + std::to_string(o.runs) + "/" + std::to_string(runs_) + " runs, first by " +
          (o.exe.empty() ? std::string("an unknown executable") : o.exe);

@@ -1,6 +1,7 @@
 #include "generator/reachable.h"
 
 #include "base/error.h"
+#include "profile/origin.h"
 
 namespace profilegen::generator {
 namespace {
@@ -65,9 +66,13 @@ std::optional<profile::Rule> ReachableRule(const trace::Trace& merged, sys::Arch
   profile::Rule r;
   r.names = safe;
   r.action = profile::Action::kAllow;
-  r.comment = "reachable-only (not observed; static analysis of " +
-              std::to_string(merged.reachable->binaries.size()) + " binaries found code that can call them)" +
-              unresolved + ": " + Join(safe);
+  // No "; " inside: review (profile/origin.h) reads comments piece by piece.
+  r.comment = std::string(profile::kReachableOnlyWord) + " (not observed, static analysis of " +
+              std::to_string(merged.reachable->binaries.size()) + " binaries found code that can call them" +
+              (merged.reachable->unresolved ? ", " + std::to_string(merged.reachable->unresolved) +
+                                                  " syscall sites with numbers not known statically"
+                                            : std::string()) +
+              "): " + Join(safe);
   return r;
 }
 

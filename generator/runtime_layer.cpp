@@ -1,6 +1,7 @@
 #include "generator/runtime_layer.h"
 
 #include "base/error.h"
+#include "profile/origin.h"
 
 namespace profilegen::generator {
 namespace {
@@ -24,7 +25,7 @@ RuntimeLayer SelectRuntimeLayer(Runtime runtime, bool no_new_privileges) {
   if (runtime == Runtime::kNone) return layer;
   for (const RuntimeLayerData& data : RuntimeLayerFiles()) {
     if (data.runtime != RuntimeName(runtime)) continue;
-    layer.label = "runtime layer " + data.runtime + " " + data.runtime_version +
+    layer.label = std::string(profile::kRuntimeLayerWords) + " " + data.runtime + " " + data.runtime_version +
                   " (no-new-privileges=" + (no_new_privileges ? "true" : "false") + ")";
     for (const RuntimeLayerGroup& g : data.groups) {
       if (!g.AppliesTo(no_new_privileges)) continue;

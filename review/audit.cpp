@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "review/docker_default.h"
 #include "review/target.h"
@@ -137,6 +138,8 @@ AuditReport Audit(const profile::Profile& profile, const profile::Target& target
   for (const auto& [arch, _] : policy.arches) order.push_back(arch);
   order = OrderArches(std::move(order), target.arch);
 
+  const std::map<std::string, profile::Origin> origins = profile::AllowedOrigins(profile);
+  std::map<profile::Origin, std::set<std::string>> allowed_by_origin;
   Merger risky, beyond, enosys;
   GuardMerger guards;
   for (sys::ArchToken arch : order) {
@@ -168,6 +171,8 @@ AuditReport Audit(const profile::Profile& profile, const profile::Target& target
       f.docker = docker.Of(arch, name);
       f.treatment = DescribePolicy(p, def);
       f.risk = AssessRisk(arch, name, p, def);
+      f.origin = profile::OriginOf(origins, name);
+      if (p && allowance != Allowance::kNever) allowed_by_origin[f.origin].insert(name);
       if (f.risk) risky.Add(arch, f);
       if (allowance > f.docker) beyond.Add(arch, f);
       if (HasEnosysRule(p)) enosys.Add(arch, f);
@@ -182,6 +187,11 @@ AuditReport Audit(const profile::Profile& profile, const profile::Target& target
   r.beyond_docker = beyond.Take();
   r.enosys_probes = enosys.Take();
   r.guards = guards.Take();
+  for (profile::Origin o : {profile::Origin::kObserved, profile::Origin::kRuntimeLayer,
+                            profile::Origin::kReachableOnly, profile::Origin::kUnlabelled}) {
+    auto it = allowed_by_origin.find(o);
+    if (it != allowed_by_origin.end()) r.origins.push_back({o, {it->second.begin(), it->second.end()}});
+  }
   return r;
 }
 

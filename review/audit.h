@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "profile/effective.h"
+#include "profile/origin.h"
 #include "review/format.h"
 #include "review/policy.h"
 #include "review/risk.h"
@@ -22,6 +23,14 @@ struct AuditFinding {
   Allowance docker = Allowance::kNever;     ///< in Docker's default, same target
   std::optional<RiskInfo> risk;
   std::string treatment;  ///< DescribePolicy of the profile's rules
+  profile::Origin origin = profile::Origin::kUnlabelled;  ///< from the profile's comments (profile/origin.h)
+};
+
+/// The syscalls the profile lets through (always or under conditions, on any arch), grouped by where its
+/// comments say they came from.
+struct OriginGroup {
+  profile::Origin origin = profile::Origin::kUnlabelled;
+  std::vector<std::string> names;  ///< sorted
 };
 
 struct GuardFinding {
@@ -50,6 +59,7 @@ struct AuditReport {
   std::vector<AuditFinding> beyond_docker;  ///< allowed wider than Docker's default allows
   std::vector<GuardFinding> guards;         ///< clone, clone3, personality, ... and every conditional ALLOW
   std::vector<AuditFinding> enosys_probes;  ///< ERRNO(ENOSYS) rules
+  std::vector<OriginGroup> origins;         ///< observed, runtime-layer, reachable-only, unlabelled; non-empty only
   std::vector<std::string> notes;           ///< loader notes from the evaluation (skipped names, ...)
 };
 

@@ -47,7 +47,33 @@ ordered_json FindingToJson(const AuditFinding& f) {
     j["risk"] = nullptr;
   }
   j["docker_default"] = std::string(AllowanceName(f.docker));
+  j["origin"] = std::string(profile::OriginName(f.origin));
   return j;
+}
+
+// " (reachable-only)" after a finding the profile's comments label; nothing for unlabelled ones.
+std::string OriginSuffix(const AuditFinding& f) {
+  return f.origin == profile::Origin::kUnlabelled ? "" : " (" + std::string(profile::OriginName(f.origin)) + ")";
+}
+
+size_t AllowedCount(const AuditReport& r) {
+  size_t n = 0;
+  for (const auto& g : r.origins) n += g.names.size();
+  return n;
+}
+
+// Names wrapped at about 110 columns, each line indented by `indent`.
+std::string Wrapped(const std::vector<std::string>& names, size_t indent) {
+  std::string out, line;
+  for (const auto& n : names) {
+    if (!line.empty() && indent + line.size() + 1 + n.size() > 110) {
+      out += std::string(indent, ' ') + line + "\n";
+      line.clear();
+    }
+    line += (line.empty() ? "" : " ") + n;
+  }
+  if (!line.empty()) out += std::string(indent, ' ') + line + "\n";
+  return out;
 }
 
 }  // namespace
@@ -73,7 +99,8 @@ std::string FormatAuditText(const AuditReport& r, const std::string& file, bool 
     if (!last || *last != f.risk->category) out += "  " + std::string(CategoryName(f.risk->category)) + "\n";
     last = f.risk->category;
     out += "    " + c.red() + Pad(f.name, width) + c.reset() + "  " + Pad(std::string(AllowanceName(f.allowance)), 11) +
-           " Docker: " + Pad(std::string(AllowanceName(f.docker)), 11) + " [" + ArchList(f.arches) + "]\n";
+           " Docker: " + Pad(std::string(AllowanceName(f.docker)), 11) + " [" + ArchList(f.arches) + "]" +
+           OriginSuffix(f) + "\n";
     out += "    " + std::string(width + 2, ' ') + std::string(f.risk->reason) + "\n";
   }
 
@@ -83,7 +110,21 @@ std::string FormatAuditText(const AuditReport& r, const std::string& file, bool 
   for (const auto& f : r.beyond_docker) width = std::max(width, f.name.size());
   for (const auto& f : r.beyond_docker) {
     out += "    " + Pad(f.name, width) + "  here: " + f.treatment +
-           "; Docker: " + std::string(AllowanceName(f.docker)) + " [" + ArchList(f.arches) + "]\n";
+           "; Docker: " + std::string(AllowanceName(f.docker)) + " [" + ArchList(f.arches) + "]" + OriginSuffix(f) +
+           "\n";
+  }
+
+  out += "\n" + c.bold() + "where the allowed syscalls come from (" + std::to_string(AllowedCount(r)) + ")" +
+         c.reset() + "\n";
+  for (const auto& g : r.origins) {
+    const bool warn = g.origin == profile::Origin::kReachableOnly;
+    out += "  " + (warn ? c.yellow() : std::string()) + std::string(profile::OriginName(g.origin)) + " (" +
+           std::to_string(g.names.size()) + ")" + (warn ? c.reset() : std::string()) + "\n";
+    if (r.origins.size() == 1 && g.origin == profile::Origin::kUnlabelled) {
+      out += "    no entry comment says where they come from (not a profile written by profilegen generate)\n";
+    } else {
+      out += Wrapped(g.names, 4);
+    }
   }
 
   out += "\n" + c.bold() + "argument guards (" + std::to_string(r.guards.size()) + ")" + c.reset() + "\n";
@@ -138,6 +179,15 @@ std::string FormatAuditMarkdown(const AuditReport& r, const std::string& file) {
              ArchList(g.arches) + " | " + MarkdownCell(g.detail) + " |\n";
     }
   }
+  if (!r.origins.empty() && !(r.origins.size() == 1 && r.origins[0].origin == profile::Origin::kUnlabelled)) {
+    out += "\n**Where the allowed syscalls come from**\n\n| origin | count | syscalls |\n|---|---|---|\n";
+    for (const auto& g : r.origins) {
+      std::string names;
+      for (const auto& n : g.names) names += (names.empty() ? "`" : ", `") + n + "`";
+      out += "| " + std::string(profile::OriginName(g.origin)) + " | " + std::to_string(g.names.size()) + " | " +
+             names + " |\n";
+    }
+  }
   if (!r.enosys_probes.empty()) {
     out += "\n**ENOSYS probes:** ";
     for (size_t i = 0; i < r.enosys_probes.size(); ++i) out += (i ? ", `" : "`") + r.enosys_probes[i].name + "`";
@@ -180,6 +230,9 @@ ordered_json AuditToJson(const AuditReport& r, const std::string& file) {
   }
   j["guards"] = std::move(guards);
   j["enosys_probes"] = list(r.enosys_probes);
+  ordered_json origins = ordered_json::object();
+  for (const auto& g : r.origins) origins[std::string(profile::OriginName(g.origin))] = g.names;
+  j["origins"] = std::move(origins);
   j["notes"] = r.notes;
   return j;
 }

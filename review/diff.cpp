@@ -91,7 +91,8 @@ DiffCounts DiffResult::Counts() const {
 
 namespace {
 
-Treatment MakeTreatment(const profile::ArchPolicy* arch, const std::string& name, const Verdict& fallthrough) {
+Treatment MakeTreatment(const profile::ArchPolicy* arch, const std::string& name, const Verdict& fallthrough,
+                        const std::map<std::string, profile::Origin>& origins) {
   Treatment t;
   t.fallthrough = fallthrough;
   if (!arch) {
@@ -108,6 +109,7 @@ Treatment MakeTreatment(const profile::ArchPolicy* arch, const std::string& name
   t.by_default = false;
   t.rules = it->second.rules;
   t.allowance = AllowanceOf(&it->second, fallthrough);
+  if (t.allowance != Allowance::kNever) t.origin = profile::OriginOf(origins, name);
   return t;
 }
 
@@ -194,7 +196,7 @@ std::vector<sys::ArchToken> ArchOrder(const EffectivePolicy& a, const EffectiveP
 }  // namespace
 
 DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy& new_policy,
-                        const profile::Target& target, const EffectivePolicy& docker) {
+                        const profile::Target& target, const EffectivePolicy& docker, const DiffOrigins& origins) {
   DiffResult d;
   d.target = target;
   d.old_off = old_policy.seccomp_off;
@@ -218,8 +220,8 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
       for (const auto& [name, _] : np->syscalls) names.insert(name);
     }
     for (const auto& name : names) {
-      Treatment before = MakeTreatment(op, name, d.old_default);
-      Treatment after = MakeTreatment(np, name, d.new_default);
+      Treatment before = MakeTreatment(op, name, d.old_default, origins.old_side);
+      Treatment after = MakeTreatment(np, name, d.new_default, origins.new_side);
       auto change = Compare(arch, name, before, after, docker);
       if (!change) continue;
       // An arch that appears or disappears: list what it allows, not every errno rule it carries.
@@ -235,7 +237,11 @@ DiffResult DiffProfiles(const profile::Profile& old_profile, const profile::Prof
                         const profile::Target& target) {
   DockerBaseline docker(target);
   return DiffPolicies(profile::Evaluate(old_profile, target), profile::Evaluate(new_profile, target), target,
-                      docker.policy());
+                      docker.policy(), {profile::AllowedOrigins(old_profile), profile::AllowedOrigins(new_profile)});
+}
+
+profile::Origin ShownOrigin(const SyscallChange& change) {
+  return change.kind == ChangeKind::kRemoved ? change.before.origin : change.after.origin;
 }
 
 FailOn ParseFailOn(const std::string& s) {

@@ -3,11 +3,13 @@
 /// errno and argument conditions), never their text. Each change that lets more through is tagged with its
 /// risk from the catalogue and with what Docker's default does for the same syscall.
 #include <nlohmann/json.hpp>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "profile/effective.h"
+#include "profile/origin.h"
 #include "review/format.h"
 #include "review/policy.h"
 #include "review/risk.h"
@@ -21,6 +23,8 @@ struct Treatment {
   std::vector<profile::EffectiveRule> rules;  ///< own rules, or the default as one unconditional rule
   profile::Verdict fallthrough;               ///< the default action (what conditional rules fall to)
   Allowance allowance = Allowance::kNever;
+  /// Where this side's comments say the syscall came from, when its own rules let it through (else unlabelled).
+  profile::Origin origin = profile::Origin::kUnlabelled;
   /// "ALLOW", "default ERRNO(EPERM)", "ALLOW if arg0 == 8 | else ERRNO(EPERM)", "arch not in filter".
   std::string Describe() const;
 };
@@ -74,10 +78,19 @@ struct DiffResult {
   DiffCounts Counts() const;
 };
 
+/// The origin labels of both sides (profile::AllowedOrigins), empty when unknown.
+struct DiffOrigins {
+  std::map<std::string, profile::Origin> old_side, new_side;
+};
+
 /// Compares two effective policies (evaluated for `target`; `docker` is Docker's default for it, used for the
 /// docker column).
 DiffResult DiffPolicies(const profile::EffectivePolicy& old_policy, const profile::EffectivePolicy& new_policy,
-                        const profile::Target& target, const profile::EffectivePolicy& docker);
+                        const profile::Target& target, const profile::EffectivePolicy& docker,
+                        const DiffOrigins& origins = {});
+
+/// The origin label a change is shown with: the old side's for a removed syscall, the new side's otherwise.
+profile::Origin ShownOrigin(const SyscallChange& change);
 
 /// Evaluates both profiles and Docker's default for the target, then DiffPolicies.
 DiffResult DiffProfiles(const profile::Profile& old_profile, const profile::Profile& new_profile,

@@ -49,6 +49,7 @@ ordered_json TreatmentToJson(const Treatment& t) {
   for (const auto& r : t.rules) rules.push_back(RuleToJson(r));
   j["rules"] = std::move(rules);
   j["text"] = t.Describe();
+  j["origin"] = std::string(profile::OriginName(t.origin));
   return j;
 }
 
@@ -60,19 +61,26 @@ struct Row {
   std::optional<RiskInfo> risk;
   Allowance docker;
   std::vector<sys::ArchToken> arches;
+  profile::Origin origin;  ///< ShownOrigin
 };
 
+// " (reachable-only)" after a row the profile's comments label; nothing for unlabelled ones.
+std::string OriginSuffix(profile::Origin o) {
+  return o == profile::Origin::kUnlabelled ? "" : " (" + std::string(profile::OriginName(o)) + ")";
+}
+
 std::vector<Row> GroupRows(const DiffResult& diff, bool include_arch_changes) {
-  using Key = std::tuple<int, std::string, std::string, std::string, int, bool>;
+  using Key = std::tuple<int, std::string, std::string, std::string, int, bool, int>;
   std::map<Key, Row> rows;
   for (const auto& a : diff.arches) {
     for (const auto& s : a.syscalls) {
       if (a.status != ArchStatus::kBoth && !(include_arch_changes && s.risk)) continue;
       Key key{static_cast<int>(s.kind), s.name, s.before.Describe(), s.after.Describe(), static_cast<int>(s.direction),
-              s.risk.has_value()};
+              s.risk.has_value(), static_cast<int>(ShownOrigin(s))};
       auto [it, inserted] = rows.try_emplace(key);
       if (inserted) {
-        it->second = Row{s.kind, s.direction, s.name, s.before.Describe(), s.after.Describe(), s.risk, s.docker, {}};
+        it->second = Row{s.kind,   s.direction, s.name, s.before.Describe(), s.after.Describe(),
+                         s.risk,   s.docker,    {},     ShownOrigin(s)};
       }
       it->second.arches.push_back(a.arch);
       if (s.docker > it->second.docker) it->second.docker = s.docker;
@@ -151,7 +159,7 @@ std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, boo
       std::string line = colour_on + Sigil(r.kind) + " " + r.name + std::string(width - r.name.size(), ' ') + c.reset();
       line += "  [" + ArchList(r.arches) + "]";
       if (r.kind == ChangeKind::kChanged) line += " " + std::string(DirectionName(r.direction)) + ":";
-      line += " " + r.before + " -> " + r.after + "\n";
+      line += " " + r.before + " -> " + r.after + OriginSuffix(r.origin) + "\n";
       out += line;
       if (r.risk || r.kind == ChangeKind::kAdded || r.direction == Direction::kWidened) {
         std::string note = std::string(width + 4, ' ');
@@ -202,8 +210,8 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
   const bool fold = rows.size() > 40;
   out += "\n";
   if (fold) out += "<details><summary>" + std::to_string(rows.size()) + " changes</summary>\n\n";
-  out += "| | syscall | arches | old | new | risk | Docker default |\n";
-  out += "|---|---|---|---|---|---|---|\n";
+  out += "| | syscall | arches | old | new | origin | risk | Docker default |\n";
+  out += "|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows) {
     std::string what = r.kind == ChangeKind::kAdded     ? "added"
                        : r.kind == ChangeKind::kRemoved ? "removed"
@@ -212,7 +220,9 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
         r.risk ? ":warning: **" + std::string(CategoryName(r.risk->category)) + "**: " + MarkdownCell(r.risk->reason)
                : "";
     out += "| " + what + " | `" + r.name + "` | " + ArchList(r.arches) + " | `" + MarkdownCell(r.before) + "` | `" +
-           MarkdownCell(r.after) + "` | " + risk + " | " + std::string(AllowanceName(r.docker)) + " |\n";
+           MarkdownCell(r.after) + "` | " +
+           (r.origin == profile::Origin::kUnlabelled ? "" : std::string(profile::OriginName(r.origin))) + " | " + risk +
+           " | " + std::string(AllowanceName(r.docker)) + " |\n";
   }
   if (fold) out += "\n</details>\n";
   return out;

@@ -76,10 +76,15 @@ void ParseContainers(const FieldReader& r, const json& list, Trace& t) {
   t.containers = ParseContainerList(list, [&r](const std::string& where, const std::string& what) { r.Fail(where, what); });
 }
 
+void ParseSources(const FieldReader& r, const json& list, Trace& t) {
+  t.sources = ParseSourceList(list, [&r](const std::string& where, const std::string& what) { r.Fail(where, what); });
+}
+
 constexpr TraceSection kSections[] = {
     {"command", ParseCommand}, {"started", ParseStarted}, {"host", ParseHost},
     {"exit", ParseExit},       {"tasks", ParseTasks},     {"runs", ParseRuns},
     {"containers", ParseContainers},  // trace/container.h
+    {"sources", ParseSources},        // trace/log_source.h
 };
 
 ArgValues ParseArgValues(const FieldReader& r, const json& v, const std::string& where) {

@@ -81,6 +81,7 @@ std::string SerializeTrace(const Trace& t) {
   doc["tasks"] = t.tasks;
   if (t.runs != 1) doc["runs"] = t.runs;
   for (const ContainerFacts& c : t.containers) doc["containers"].push_back(ContainerFactsJson(c));
+  for (const LogSource& s : t.sources) doc["sources"].push_back(LogSourceJson(s));
 
   std::vector<const SyscallRecord*> recs;
   for (const auto& [key, rec] : t.syscalls) recs.push_back(&rec);
@@ -129,6 +130,7 @@ void Merge(Trace& into, const Trace& from) {
     for (const auto& [idx, values] : rec.args) dst.args[idx].Merge(values);
   }
   MergeContainers(into.containers, from.containers);
+  MergeSources(into.sources, from.sources);
   into.runs += from.runs;
   into.tasks += from.tasks;
   MergeReachable(into.reachable, from.reachable);

@@ -11,6 +11,7 @@
 #include "syscalls/syscalls.h"
 #include "trace/reachable.h"
 #include "trace/container.h"
+#include "trace/log_source.h"
 
 namespace profilegen::trace {
 
@@ -67,6 +68,7 @@ struct Trace {
   std::map<SyscallKey, SyscallRecord> syscalls;
   std::optional<Reachable> reachable;  ///< schema v2: static reachability of the recorded executables
   std::vector<ContainerFacts> containers;  ///< how recorded containers were run (trace/container.h)
+  std::vector<LogSource> sources;          ///< kernel logs this trace was read from (`learn`, trace/log_source.h)
 
   /// Distinct architectures among the syscalls, host first.
   std::vector<sys::ArchToken> Arches() const;

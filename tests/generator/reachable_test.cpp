@@ -3,6 +3,7 @@
 
 #include "generator/generate.h"
 #include "generator/reachable.h"
+#include "profile/origin.h"
 #include "trace/trace.h"
 
 namespace profilegen::generator {
@@ -45,10 +46,15 @@ TEST_CASE("--reachable include: reachable names allowed and labelled, risky ones
   CHECK(Allowed(r.profile) == std::set<std::string>{"fsync", "read", "rename"});
   bool labelled = false;
   for (const profile::Rule& rule : r.profile.syscalls) {
-    labelled |= rule.comment.find("reachable-only (not observed") != std::string::npos &&
+    labelled |= rule.comment.find("reachable-only (not observed, static analysis of 1 binaries") != std::string::npos &&
                 rule.comment.find(": fsync rename") != std::string::npos;
   }
   CHECK(labelled);
+  // What diff and audit read back from the comments (profile/origin.h).
+  auto origins = profile::AllowedOrigins(r.profile);
+  CHECK(profile::OriginOf(origins, "read") == profile::Origin::kObserved);
+  CHECK(profile::OriginOf(origins, "fsync") == profile::Origin::kReachableOnly);
+  CHECK(profile::OriginOf(origins, "rename") == profile::Origin::kReachableOnly);
 }
 
 }  // namespace

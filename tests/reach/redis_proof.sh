@@ -2,13 +2,18 @@
 # The redis proof (issue 10): record redis-server under a smoke test (SET, GET, SHUTDOWN NOSAVE) with
 # --reachable, generate a trace-only profile and a --reachable include profile, then run the production workload
 # (BGSAVE, AOF on, saving SHUTDOWN) under `profilegen run` with each. Expected: the include profile passes, the
-# trace-only profile fails. Uses 127.0.0.1:6399; stops every server it starts. Exit 0 when both expectations hold.
+# trace-only profile fails. Uses 127.0.0.1:6399; stops every server it starts. Exit 0 when both expectations hold,
+# 77 (skip) without redis. ctest runs it as reach_redis_proof (label root).
 # Usage: tests/reach/redis_proof.sh [BUILD_DIR]
 set -u
 pg=$(realpath "${1:-build}/profilegen")
 port=6399
-command -v redis-server >/dev/null && command -v redis-cli >/dev/null ||
-  { echo "skipped: redis-server or redis-cli is not installed"; exit 0; }
+# Missing redis: a visible skip (exit 77, ctest's SKIP_RETURN_CODE), a failure under CI=true as the engine tests do.
+if ! command -v redis-server >/dev/null || ! command -v redis-cli >/dev/null; then
+  [ "${CI:-}" = true ] && { echo "FAIL: CI=true but redis-server or redis-cli is missing (scripts/deps.sh installs it)"; exit 1; }
+  echo "SKIP: redis-server or redis-cli is not installed (scripts/deps.sh installs it; CI=true makes this a failure)"
+  exit 77
+fi
 work=$(mktemp -d /var/tmp/profilegen-redis.XXXXXX)
 cleanup() { redis-cli -p $port shutdown nosave >/dev/null 2>&1; [ -n "${pid:-}" ] && kill -9 "$pid" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT

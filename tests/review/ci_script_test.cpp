@@ -46,7 +46,7 @@ TEST_CASE("local-ci.sh: record, generate, validate, diff and gate", "[review][ci
   CHECK(risky.exit_code == 1);
   const std::string comment = review_test::Slurp(d.path() + "/w2/comment.md");
   CHECK(comment.find("**Gate `--fail-on risky`: failed.**") != std::string::npos);
-  CHECK(comment.find("| added | `chroot` | amd64 | `default ERRNO(EPERM)` | `ALLOW` | :warning: **escape**") !=
+  CHECK(comment.find("| added | `chroot` | amd64 | `default ERRNO(EPERM)` | `ALLOW` | observed | :warning: **escape**") !=
         std::string::npos);
   CHECK(risky.err.find("the gate failed") != std::string::npos);
 

@@ -138,7 +138,7 @@ TEST_CASE("diff output formats through the binary", "[review][cli]") {
   const auto md = Profilegen("diff --format markdown --kernel 6.1 " + Q(f.base) + " " + Q(f.risky));
   REQUIRE(md.exit_code == 0);
   CHECK(md.out.rfind("### Seccomp profile diff: 2 added (1 risky), 0 removed, 0 changed\n", 0) == 0);
-  CHECK(md.out.find("| added | `ptrace` | amd64 | `default ERRNO(EPERM)` | `ALLOW` | :warning: **escape**: ") !=
+  CHECK(md.out.find("| added | `ptrace` | amd64 | `default ERRNO(EPERM)` | `ALLOW` |  | :warning: **escape**: ") !=
         std::string::npos);
   const auto js = Profilegen("diff --format json " + Q(f.base) + " " + Q(f.risky));
   REQUIRE(js.exit_code == 0);

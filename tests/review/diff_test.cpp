@@ -361,15 +361,15 @@ TEST_CASE("markdown: a summary line and a table ready for a pull request", "[rev
   CHECK(md.rfind("### Seccomp profile diff: 1 added (2 risky), 1 removed, 1 changed\n\n", 0) == 0);
   CHECK(md.find("`old.json` → `new.json`, effective policy for docker, amd64, default caps, kernel 6.1. "
                 "**Gate `--fail-on risky`: failed.**\n") != std::string::npos);
-  CHECK(md.find("| | syscall | arches | old | new | risk | Docker default |\n|---|---|---|---|---|---|---|\n") !=
+  CHECK(md.find("| | syscall | arches | old | new | origin | risk | Docker default |\n|---|---|---|---|---|---|---|---|\n") !=
         std::string::npos);
-  CHECK(md.find("| added | `mount` | amd64 | `default ERRNO(EPERM)` | `ALLOW` | :warning: **escape**: can mount "
+  CHECK(md.find("| added | `mount` | amd64 | `default ERRNO(EPERM)` | `ALLOW` |  | :warning: **escape**: can mount "
                 "filesystems and remount host paths read-write; a container-escape primitive | denied |\n") !=
         std::string::npos);
   // Conditions contain '|' separators: escaped inside the table cell.
-  CHECK(md.find("| widened | `clone` | amd64 | `ALLOW if arg0 & 0x7e020000 == 0 \\| else ERRNO(EPERM)` | `ALLOW` | "
+  CHECK(md.find("| widened | `clone` | amd64 | `ALLOW if arg0 & 0x7e020000 == 0 \\| else ERRNO(EPERM)` | `ALLOW` |  | "
                 ":warning: **escape**") != std::string::npos);
-  CHECK(md.find("| removed | `write` | amd64 | `ALLOW` | `default ERRNO(EPERM)` |  | allowed |\n") !=
+  CHECK(md.find("| removed | `write` | amd64 | `ALLOW` | `default ERRNO(EPERM)` |  |  | allowed |\n") !=
         std::string::npos);
 
   const std::string same = FormatDiffMarkdown(DiffTexts(kBase, kBase), {"a.json", "b.json", FailOn::kAny});
@@ -408,7 +408,8 @@ TEST_CASE("json: the documented schema", "[review][diff][format]") {
   CHECK(mount["change"] == "added");
   CHECK(mount["direction"] == "widened");
   CHECK(mount["old"] == json::parse(R"J({"allowance": "denied", "in_filter": true, "default": true,
-      "rules": [{"action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": []}], "text": "default ERRNO(EPERM)"})J"));
+      "rules": [{"action": "SCMP_ACT_ERRNO", "errnoRet": 1, "args": []}], "text": "default ERRNO(EPERM)",
+      "origin": "unlabelled"})J"));
   CHECK(mount["new"]["allowance"] == "allowed");
   CHECK(mount["new"]["rules"] == json::parse(R"([{"action": "SCMP_ACT_ALLOW", "args": []}])"));
   CHECK(mount["risk"]["category"] == "escape");
