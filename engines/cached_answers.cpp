@@ -24,8 +24,8 @@ std::optional<std::vector<std::string>> Words(const nlohmann::ordered_json& obj,
 }  // namespace
 
 nlohmann::ordered_json CachedFactsJson(const CachedFacts& facts) {
-  return {{"engineVersion", facts.engine_version}, {"runtime", facts.runtime},
-          {"runtimeVersion", facts.runtime_version}, {"runtimePath", facts.runtime_path},
+  return {{"engineVersion", facts.engine_version},          {"runtime", facts.runtime},
+          {"runtimeVersion", facts.runtime_version},        {"runtimePath", facts.runtime_path},
           {"runtimeStamp", StampText(facts.runtime_stamp)}, {"imageIndex", facts.image_index}};
 }
 
@@ -69,8 +69,11 @@ std::optional<CacheKey> PodmanImageKey(const CacheKey& engine_key, const CachedF
 }
 
 nlohmann::ordered_json ImageConfigJson(const ImageConfig& image) {
-  return {{"entrypoint", image.entrypoint}, {"cmd", image.cmd}, {"id", image.id},
-          {"digest", image.digest}, {"user", image.user}};
+  return {{"entrypoint", image.entrypoint},
+          {"cmd", image.cmd},
+          {"id", image.id},
+          {"digest", image.digest},
+          {"user", image.user}};
 }
 
 std::optional<ImageConfig> ParseCachedImage(const nlohmann::ordered_json& json) {

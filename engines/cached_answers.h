@@ -3,7 +3,8 @@
 /// its configuration: the engine's facts (`podman info`: version, OCI runtime, where the image store keeps its
 /// index), valid while the runtime binary is unchanged; and an image's config (`podman image inspect`: id,
 /// digest, entrypoint, command, user), valid while the image store's index file is unchanged (containers/
-/// storage rewrites it on every pull, import, tag, untag and removal; a run leaves it alone).
+/// storage rewrites it whenever its images or their names change: seen here for import, tag and untag; a run
+/// leaves it alone).
 #include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>

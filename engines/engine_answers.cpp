@@ -54,11 +54,11 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image) {
   if (!cached) {
     auto [engine, image] = AskBoth(run, with_image);
     if (key) {
-      StoreCacheEntry(dir, *key,
-                      CachedFactsJson({engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version,
-                                       engine.runtime_path,
-                                       engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path),
-                                       engine.image_index}));
+      StoreCacheEntry(
+          dir, *key,
+          CachedFactsJson(
+              {engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version, engine.runtime_path,
+               engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path), engine.image_index}));
     }
     // The image's answer is not stored: its key (the store's index stamp) was not taken before it was asked.
     return {engine.facts, image};

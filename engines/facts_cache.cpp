@@ -21,8 +21,12 @@ constexpr const char* kFormat = "engine-facts";
 constexpr int kFormatVersion = 1;
 
 /// Environment variables podman's configuration depends on (containers/common and podman itself).
-constexpr const char* kConfigEnvironment[] = {"CONTAINERS_CONF",  "CONTAINERS_CONF_OVERRIDE", "CONTAINERS_STORAGE_CONF",
-                                              "XDG_CONFIG_HOME",  "HOME",                     "XDG_RUNTIME_DIR",
+constexpr const char* kConfigEnvironment[] = {"CONTAINERS_CONF",
+                                              "CONTAINERS_CONF_OVERRIDE",
+                                              "CONTAINERS_STORAGE_CONF",
+                                              "XDG_CONFIG_HOME",
+                                              "HOME",
+                                              "XDG_RUNTIME_DIR",
                                               "PATH"};
 
 /// Global options and variables that send podman's questions to another machine: its facts are not ours.

@@ -1,7 +1,8 @@
 #pragma once
-/// A cache of what podman says that does not change between runs: its version and OCI runtime (name, path,
-/// version; cached_answers.h has the answers and their own checks). `podman info` takes 0.6-1 s here (it asks dpkg which packages hold the runtime and conmon),
-/// about as long as a whole `podman run` of a small image, so asking it on every recording doubles the cost.
+/// A cache of what podman says that does not change between runs: its version, OCI runtime and image configs
+/// (cached_answers.h has the answers and their own checks). `podman info` takes 0.6-1 s here (it asks dpkg
+/// which packages hold the runtime and conmon), about as long as a whole `podman run` of a small image, so
+/// asking it on every recording doubled the cost.
 ///
 /// An entry is valid only for the exact question it answered: the engine binary (resolved path and stamp),
 /// the effective user, the options before `run` (`--runtime`, `--root`, ...), the environment podman reads

@@ -20,8 +20,8 @@ FileStamp StampOf(const std::string& path) {
 
 std::string StampText(const FileStamp& stamp) {
   if (!stamp.exists) return "-";
-  return std::to_string(stamp.inode) + ":" + std::to_string(stamp.size) + ":" + std::to_string(stamp.mtime_ns) +
-         ":" + std::to_string(stamp.ctime_ns);
+  return std::to_string(stamp.inode) + ":" + std::to_string(stamp.size) + ":" + std::to_string(stamp.mtime_ns) + ":" +
+         std::to_string(stamp.ctime_ns);
 }
 
 std::optional<FileStamp> ParseStampText(const std::string& text) {

@@ -284,10 +284,19 @@ cache_case() {
   rc=$rc$(eng_capture "$out/3.txt" "$PROFILEGEN" record -q -o "$out/3.json" -- podman run "${opts[@]}" "$img" echo hi)
   t3=$(date +%s%N)
   rt1=$(runtime_of "$out/1.json") rt2=$(runtime_of "$out/2.json") rt3=$(runtime_of "$out/3.json")
-  echo "  podman facts cache: record 1 (miss) $(( (t1 - t0) / 1000000 )) ms -> $rt1; record 2 (hit) $(( (t2 - t1) / 1000000 )) ms -> $rt2; containers.conf edited to crun: record 3 $(( (t3 - t2) / 1000000 )) ms -> $rt3; $entries entry after record 2"
+  echo "  podman facts cache: record 1 (miss) $(( (t1 - t0) / 1000000 )) ms -> $rt1; record 2 (hit) $(( (t2 - t1) / 1000000 )) ms -> $rt2; containers.conf edited to crun: record 3 $(( (t3 - t2) / 1000000 )) ms -> $rt3; $entries entries after record 2"
   [ "$rc" = 000 ] || fail "podman cache: record exit statuses $rc"
   [ "$rt1" = runc ] && [ "$rt2" = runc ] && [ "$rt3" = crun ] || fail "podman cache: runtimes $rt1 $rt2 $rt3, expected runc runc crun"
-  [ "$entries" = 1 ] || fail "podman cache: $entries entries after two recordings with one configuration"
+  # One for podman's facts, one for the image's config (stored by the second recording, the first one's facts
+  # being fresh from podman info).
+  [ "$entries" = 2 ] || fail "podman cache: $entries entries after two recordings with one configuration, expected 2"
+  # The user's `podman --runtime runc` wins over the configuration's crun, cached or not.
+  local rt6 rt7
+  rc=$(eng_capture "$out/6.txt" "$PROFILEGEN" record -q -o "$out/6.json" -- podman --runtime runc run "${opts[@]}" "$img" echo hi)
+  rc=$rc$(eng_capture "$out/7.txt" "$PROFILEGEN" record -q -o "$out/7.json" -- podman --runtime runc run "${opts[@]}" "$img" echo hi)
+  rt6=$(runtime_of "$out/6.json") rt7=$(runtime_of "$out/7.json")
+  [ "$rc" = 00 ] && [ "$rt6" = runc ] && [ "$rt7" = runc ] || fail "podman cache: podman --runtime runc: exit $rc, runtimes $rt6 $rt7"
+  echo "  podman facts cache: 'podman --runtime runc run' under the crun configuration records $rt6, then $rt7"
   # A corrupt entry is ignored and rewritten.
   local entry
   for entry in "$XDG_CACHE_HOME"/profilegen/engines/*.json; do printf '{"profilegen": "engine-fa' >"$entry"; done
@@ -301,7 +310,18 @@ for p in sys.argv[1:]:
     except ValueError: pass
 print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
   [ "$valid" -ge 1 ] || fail "podman cache: the corrupt entry was not rewritten"
-  echo "  podman facts cache: corrupt entries are ignored (exit $rc, runtime $(runtime_of "$out/4.json")) and rewritten ($valid valid)"
+  # Facts from the cache now, the image's corrupt entry ignored, inspected again and rewritten.
+  rc=$(eng_capture "$out/5.txt" "$PROFILEGEN" record -q -o "$out/5.json" -- podman run "${opts[@]}" "$img" echo hi)
+  [ "$rc" = 0 ] && [ "$(runtime_of "$out/5.json")" = crun ] &&
+    python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["containers"][0]["imageId"] == json.load(open(sys.argv[2]))["containers"][0]["imageId"]' "$out/5.json" "$out/1.json" ||
+    { fail "podman cache: record 5: exit $rc"; sed 's/^/    | /' "$out/5.txt"; }
+  valid=$(python3 -c 'import json,sys
+n = 0
+for p in sys.argv[1:]:
+    try: json.load(open(p)); n += 1
+    except ValueError: pass
+print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
+  echo "  podman facts cache: corrupt entries are ignored (exit $rc, runtime $(runtime_of "$out/4.json")) and rewritten; then the image's entry too ($valid valid entries)"
 }
 
 # Behaviour beyond the profile, on the busybox image.

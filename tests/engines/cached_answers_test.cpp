@@ -20,7 +20,11 @@ Getenv Env(std::map<std::string, std::string> vars) {
 }
 
 CachedFacts Runc() {
-  return {"4.3.1", "runc", "1.1.5+ds1", "/usr/bin/runc", FileStamp{true, 7, 100, 5, 6},
+  return {"4.3.1",
+          "runc",
+          "1.1.5+ds1",
+          "/usr/bin/runc",
+          FileStamp{true, 7, 100, 5, 6},
           "/var/lib/containers/storage/overlay-images/images.json"};
 }
 

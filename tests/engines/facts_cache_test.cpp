@@ -147,8 +147,8 @@ TEST_CASE("facts cache: never for a remote podman, docker, or a missing program"
 }
 
 TEST_CASE("facts cache: entries round-trip, and anything else is a miss", "[engines]") {
-  CacheKey key{{{"engine", "podman"}, {"program", "/usr/bin/podman"}}, {{"/usr/bin/podman", FileStamp{true, 1, 2, 3, 4}},
-                                                                         {"/etc/containers/containers.conf", {}}}};
+  CacheKey key{{{"engine", "podman"}, {"program", "/usr/bin/podman"}},
+               {{"/usr/bin/podman", FileStamp{true, 1, 2, 3, 4}}, {"/etc/containers/containers.conf", {}}}};
   std::string text = CacheEntryText(key, Answer());
   CHECK(ParseCacheEntry(text, key) == Answer());
   CHECK(text.find("\"1:2:3:4\"") != std::string::npos);  // the stamps, as text

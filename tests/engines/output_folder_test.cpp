@@ -31,7 +31,7 @@ TEST_CASE("output folder: can the container user write it", "[engines]") {
   CHECK(UserCanWrite("1000", 0700, 1000));
   CHECK_FALSE(UserCanWrite("1000", 0500, 1000));
   CHECK_FALSE(UserCanWrite("app", 0755, 1000));  // a name is the image's: not resolved on the host
-  CHECK_FALSE(UserCanWrite("1000", 0775, 0));     // group rights are not guessed either
+  CHECK_FALSE(UserCanWrite("1000", 0775, 0));    // group rights are not guessed either
 }
 
 TEST_CASE("output folder: staged for a user who cannot write it, moved into place after", "[engines]") {
