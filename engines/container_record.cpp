@@ -1,18 +1,18 @@
 #include "engines/container_record.h"
 
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <climits>
-#include <exception>
-#include <future>
 #include <fstream>
 
 #include "base/error.h"
 #include "base/json_io.h"
 #include "base/log.h"
+#include "engines/engine_answers.h"
 #include "engines/engine_query.h"
+#include "engines/file_stamp.h"
+#include "engines/output_folder.h"
 #include "engines/recording_run.h"
 #include "engines/run_command.h"
 #include "engines/static_binary.h"
@@ -42,21 +42,6 @@ std::pair<std::string, std::string> SplitOutput(const std::string& output) {
   return {real, name};
 }
 
-struct FileStamp {
-  bool exists = false;
-  ino_t ino = 0;
-  timespec mtime{};
-  bool operator==(const FileStamp& o) const {
-    return exists == o.exists && ino == o.ino && mtime.tv_sec == o.mtime.tv_sec && mtime.tv_nsec == o.mtime.tv_nsec;
-  }
-};
-
-FileStamp Stamp(const std::string& path) {
-  struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return {true, st.st_ino, st.st_mtim};
-}
-
 void Summarise(const std::string& path, const trace::ContainerFacts& facts) {
   trace::Trace t = trace::LoadTrace(path);
   PrintInfo("recorded " + std::to_string(t.syscalls.size()) + " distinct syscalls from " + std::to_string(t.tasks) +
@@ -72,25 +57,18 @@ int RecordContainer(const ContainerRecordOptions& options) {
   auto [dir, name] = SplitOutput(options.output);
   RecordingSetup setup;
   setup.static_binary = FindStaticProfilegen(options.static_binary);
-  // The two queries run side by side (podman info alone takes ~0.9 s here); the engine's error comes first,
-  // since an unreachable daemon also makes the image query fail.
-  std::future<trace::ContainerFacts> engine_facts = std::async(std::launch::async, [&run] { return QueryEngine(run); });
   bool rootfs = run.engine == Engine::kPodman && run.Flag("rootfs");
-  ImageConfig image;
-  std::exception_ptr image_error;
-  try {
-    if (!rootfs) image = QueryImage(run);
-  } catch (...) {
-    image_error = std::current_exception();
-  }
-  trace::ContainerFacts facts = engine_facts.get();
-  if (image_error) std::rethrow_exception(image_error);
+  EngineAnswers answers = AskEngine(run, !rootfs);
+  trace::ContainerFacts facts = answers.facts;
+  const ImageConfig& image = answers.image;
   facts.image = run.image;
   facts.image_id = image.id;
   facts.image_digest = image.digest;
   setup.command = ContainerCommand(run, image);
   facts.no_new_privileges = false;  // decided inside the container, where the bit is visible
-  setup.output_dir = dir;
+  // The trace is written by the container's user: --user, else the image's USER.
+  OutputFolder out_folder(dir, run.Last("user").value_or(image.user), run.Flag("detach"));
+  setup.output_dir = out_folder.MountSource();
   setup.output_name = name;
   setup.facts_json = trace::ContainerFactsJson(facts).dump();
   setup.record_flags = options.record_flags;
@@ -99,13 +77,14 @@ int RecordContainer(const ContainerRecordOptions& options) {
               Join(AddedOptions(run, setup)) + " for the recording only");
   }
   std::string output = dir + "/" + name;
-  FileStamp before = Stamp(output);
+  FileStamp before = StampOf(output);
   int status = RunForeground(RecordingArgv(run, setup));
+  out_folder.Finish(name);
   if (run.Flag("detach")) {
     if (!options.quiet && status == 0) PrintInfo("the trace is written to " + output + " when the container stops");
     return status;
   }
-  if (Stamp(output) == before) {
+  if (StampOf(output) == before) {
     PrintWarning("no trace was written to " + output + " (" + run.program + " run exited with " +
                  std::to_string(status) + "; a container killed with SIGKILL cannot write one)");
   } else if (!options.quiet) {

@@ -55,6 +55,7 @@ ImageConfig ParseImageInspect(const std::string& json_text) {
   if (config.is_object()) {
     if (config.contains("Entrypoint")) c.entrypoint = Words(config["Entrypoint"]);
     if (config.contains("Cmd")) c.cmd = Words(config["Cmd"]);
+    c.user = Str(config, "User");
   }
   c.id = Str(doc, "Id");
   if (!c.id.empty() && c.id.find(':') == std::string::npos) c.id = "sha256:" + c.id;  // podman prints bare hex
@@ -95,6 +96,22 @@ trace::ContainerFacts ParseEngineInfo(Engine engine, const std::string& json_tex
   return f;
 }
 
+std::string ParseRuntimePath(Engine engine, const std::string& json_text) {
+  if (engine != Engine::kPodman) return "";
+  nlohmann::json doc = ParseJson(json_text, "podman info output");
+  if (!doc.is_object() || !doc.contains("host") || !doc["host"].is_object()) return "";
+  return doc["host"].contains("ociRuntime") ? Str(doc["host"]["ociRuntime"], "path") : "";
+}
+
+std::string ParseImageIndex(Engine engine, const std::string& json_text) {
+  if (engine != Engine::kPodman) return "";
+  nlohmann::json doc = ParseJson(json_text, "podman info output");
+  if (!doc.is_object() || !doc.contains("store")) return "";
+  std::string root = Str(doc["store"], "graphRoot"), driver = Str(doc["store"], "graphDriverName");
+  if (root.empty() || root[0] != '/' || driver.empty() || driver.find('/') != std::string::npos) return "";
+  return root + "/" + driver + "-images/images.json";
+}
+
 std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConfig& image) {
   std::vector<std::string> entry = image.entrypoint, args = run.command.empty() ? image.cmd : run.command;
   if (auto ep = run.Last("entrypoint")) {
@@ -115,7 +132,7 @@ std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConf
   return entry;
 }
 
-trace::ContainerFacts QueryEngine(const RunCommand& run) {
+EngineInfo QueryEngine(const RunCommand& run) {
   const char* name = EngineName(run.engine);
   Captured info = run.engine == Engine::kDocker ? RunCapture(Client(run, {"info", "--format", "{{json .}}"}))
                                                 : RunCapture(Client(run, {"info", "--format", "json"}));
@@ -127,14 +144,17 @@ trace::ContainerFacts QueryEngine(const RunCommand& run) {
     Fail(std::string(name) + " is not reachable (" + run.program + " info failed" + (why.empty() ? "" : ": " + why) +
          ")" + (run.engine == Engine::kDocker ? ": is the daemon running, and DOCKER_HOST or -H right?" : ""));
   }
-  trace::ContainerFacts facts = ParseEngineInfo(run.engine, info.out, run.Last("runtime"));
-  if (facts.runtime_version.empty()) {
+  EngineInfo out;
+  out.facts = ParseEngineInfo(run.engine, info.out, run.Last("runtime"));
+  if (out.facts.runtime_version.empty()) {
     // The runtime's own answer, when it is a program in PATH (docker's runc and crun are).
-    std::string program = facts.runtime == "io.containerd.runc.v2" ? "runc" : facts.runtime;
+    std::string program = out.facts.runtime == "io.containerd.runc.v2" ? "runc" : out.facts.runtime;
     Captured v = RunCapture({program, "--version"});
-    if (v.status == 0) facts.runtime_version = ParseRuntimeVersion(v.out);
+    if (v.status == 0) out.facts.runtime_version = ParseRuntimeVersion(v.out);
   }
-  return facts;
+  out.runtime_path = ParseRuntimePath(run.engine, info.out);
+  out.image_index = ParseImageIndex(run.engine, info.out);
+  return out;
 }
 
 ImageConfig QueryImage(const RunCommand& run) {

@@ -16,6 +16,7 @@ struct ImageConfig {
   std::vector<std::string> cmd;
   std::string id;      ///< "sha256:..."
   std::string digest;  ///< first RepoDigests entry; empty when none
+  std::string user;    ///< the image's USER ("" when none: root)
 };
 
 /// Parses `docker image inspect IMAGE` / `podman image inspect IMAGE` output (a JSON array of one object).
@@ -26,6 +27,9 @@ ImageConfig ParseImageInspect(const std::string& json_text);
 trace::ContainerFacts ParseEngineInfo(Engine engine, const std::string& json_text,
                                       const std::optional<std::string>& run_runtime);
 
+/// The OCI runtime binary `podman info` names (host.ociRuntime.path); "" for docker or when it is not said.
+std::string ParseRuntimePath(Engine engine, const std::string& json_text);
+
 /// "runc version 1.1.5+ds1\ncommit: ..." -> "1.1.5+ds1"; "crun version 1.8.1\n..." -> "1.8.1"; "" if unknown.
 std::string ParseRuntimeVersion(const std::string& version_output);
 
@@ -33,9 +37,20 @@ std::string ParseRuntimeVersion(const std::string& version_output);
 /// options (--entrypoint, COMMAND) and the image's config. Throws Error (125) when there is none.
 std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConfig& image);
 
-/// Asks the engine (runs the client with the run's global options). Throws Error (125) with one line when the
-/// engine is not installed, not reachable, or the image is missing and cannot be pulled.
-trace::ContainerFacts QueryEngine(const RunCommand& run);
+/// The podman image store's index file (<graphRoot>/<driver>-images/images.json), from `podman info`; "" for
+/// docker or when it is not said.
+std::string ParseImageIndex(Engine engine, const std::string& json_text);
+
+struct EngineInfo {
+  trace::ContainerFacts facts;  ///< engine, version, runtime and its version (image fields empty)
+  std::string runtime_path;     ///< podman: the runtime binary
+  std::string image_index;      ///< podman: ParseImageIndex
+};
+
+/// Asks the engine (runs the client with the run's global options), uncached (engine_answers.h caches). Throws
+/// Error (125) with one line when the engine is not installed, not reachable, or the image is missing and
+/// cannot be pulled.
+EngineInfo QueryEngine(const RunCommand& run);
 ImageConfig QueryImage(const RunCommand& run);
 
 }  // namespace profilegen::engines

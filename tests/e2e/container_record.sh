@@ -48,6 +48,8 @@ DEBIAN_TAR=$IMAGES_CACHE/debian12.tar
 # Work below /var/tmp: bind-mount sources must be host paths the engines see.
 TMPDIR=/var/tmp eng_init
 TAG="e2e$$"
+# podman's engine facts are cached (engines/facts_cache.h): in this run's own folder, not the machine's.
+export XDG_CACHE_HOME=$ENG_WORK/cache
 OWN_DOCKERD=""
 CREATED_IMAGES=()   # "engine image" pairs to remove
 
@@ -115,6 +117,7 @@ make_images() {
   local bb musl
   bb=$ENG_WORK/img-busybox; musl=$ENG_WORK/img-musl
   mkdir -p "$bb/bin" "$bb/tmp" "$bb/etc" "$musl/tmp" "$musl/etc"
+  chmod 1777 "$bb/tmp" "$musl/tmp"  # as in real images: a non-root --user can write /tmp
   cp "$(command -v busybox)" "$bb/bin/busybox"; ln -s busybox "$bb/bin/sh"
   for a in echo mkdir ls sleep cat; do ln -s busybox "$bb/bin/$a"; done
   musl-gcc -static -O2 -o "$musl/app" "$HERE/musl_app.c"
@@ -224,6 +227,103 @@ PY
   [ "$eperm" = yes ] || { fail "$engine $image nnp=$nnp: the profile without mkdir did not fail with EPERM"; sed 's/^/    | /' "$out/eperm.txt"; }
 }
 
+# A non-root container user (--user 1000:1000): the tracer runs as that user too, and the output folder
+# (root's, mode 755) is not writable by it: record stages the trace and moves it into place. Then generate and
+# runs under the profile as that user; -d into such a folder is refused (nobody could move the trace).
+user_case() {
+  local engine=$1 client conf opts out="$ENG_WORK/$1-user" rc same=0 i
+  client=$(engine_cmd "$engine"); conf=$(engine_env "$engine"); read -ra opts <<<"$(run_opts "$engine")"
+  export CONTAINERS_CONF=$conf
+  local img="profilegen-e2e-busybox:$TAG" user=(--user 1000:1000)
+  local cmd=(sh -c 'id -u; echo hi; mkdir /tmp/u && ls -a /tmp/u; exit 7')
+  mkdir -p "$out/o"; chmod 755 "$out/o"
+  rc=$(eng_capture "$out/unconfined.txt" "$client" run "${opts[@]}" "${user[@]}" --security-opt seccomp=unconfined "$img" "${cmd[@]}")
+  [ "$rc" = 7 ] && [ "$(head -n 1 "$out/unconfined.txt")" = 1000 ] ||
+    { fail "$engine --user: unconfined run exited $rc"; sed 's/^/    | /' "$out/unconfined.txt"; return; }
+  rc=$(eng_capture "$out/record.txt" "$PROFILEGEN" record -q -o "$out/o/trace.json" -- "$client" run "${opts[@]}" "${user[@]}" "$img" "${cmd[@]}")
+  [ "$rc" = 7 ] || { fail "$engine --user: record exited $rc"; sed 's/^/    | /' "$out/record.txt"; return; }
+  cmp -s "$out/record.txt" "$out/unconfined.txt" || { fail "$engine --user: recorded run's output differs"; diff "$out/unconfined.txt" "$out/record.txt" | sed 's/^/    | /' || true; }
+  [ -s "$out/o/trace.json" ] || { fail "$engine --user: no trace"; ls -la "$out/o"; return; }
+  [ "$(stat -c %u "$out/o/trace.json")" = "$(id -u)" ] || fail "$engine --user: the trace is not owned by the user who ran record"
+  [ -z "$(ls -A "$out/o" | grep -v '^trace.json$')" ] || fail "$engine --user: left in the output folder: $(ls -A "$out/o")"
+  "$PROFILEGEN" generate -o "$out/profile.json" "$out/o/trace.json" 2>"$out/generate.err" || { fail "$engine --user: generate: $(cat "$out/generate.err")"; return; }
+  for i in $(seq 1 "$RUNS"); do
+    rc=$(eng_capture "$out/run.txt" "$client" run "${opts[@]}" "${user[@]}" --security-opt "seccomp=$out/profile.json" "$img" "${cmd[@]}")
+    [ "$rc" = 7 ] && cmp -s "$out/run.txt" "$out/unconfined.txt" && same=$((same + 1))
+  done
+  local dname="profilegen-e2e-$TAG-ud-$engine" drc
+  drc=$(eng_capture "$out/d.txt" "$PROFILEGEN" record -q -o "$out/o/d.json" -- "$client" run -d --name "$dname" "${opts[@]:1}" "${user[@]}" "$img" sleep 30)
+  printf '  %-12s --user 1000:1000: recorded (%s syscalls, trace moved out of the staging folder); %d/%d runs under the profile same as unconfined; -d into a folder the user cannot write: exit %s\n' \
+    "$engine" "$(grep -c '"nr"' "$out/o/trace.json")" "$same" "$RUNS" "$drc"
+  [ "$same" = "$RUNS" ] || fail "$engine --user: $((RUNS - same)) of $RUNS confined runs differed"
+  { [ "$drc" = 125 ] && grep -q "^profilegen: error: the container runs as user 1000:1000" "$out/d.txt" &&
+    [ -z "$("$client" ps -aq --filter "name=$dname")" ]; } || { fail "$engine --user -d: exit $drc"; sed 's/^/    | /' "$out/d.txt"; }
+  "$client" rm -f "$dname" >/dev/null 2>&1 || true
+}
+
+# podman's facts cache: a second recording is served from it, and an edit of containers.conf (the same file,
+# now naming crun) changes the recorded runtime at once: the cache never serves stale facts.
+cache_case() {
+  local out="$ENG_WORK/podman-cache" conf="$ENG_WORK/containers-switch.conf" rt1 rt2 rt3 t0 t1 t2 t3 rc
+  local img="profilegen-e2e-busybox:$TAG" opts
+  read -ra opts <<<"$(run_opts podman)"
+  mkdir -p "$out"
+  rm -rf "$XDG_CACHE_HOME/profilegen/engines"
+  printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >"$conf"
+  sleep 0.2  # older than the cache's racy window, as a configuration file usually is
+  export CONTAINERS_CONF=$conf
+  runtime_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["containers"][0]["runtime"])' "$1"; }
+  t0=$(date +%s%N)
+  rc=$(eng_capture "$out/1.txt" "$PROFILEGEN" record -q -o "$out/1.json" -- podman run "${opts[@]}" "$img" echo hi)
+  t1=$(date +%s%N)
+  rc=$rc$(eng_capture "$out/2.txt" "$PROFILEGEN" record -q -o "$out/2.json" -- podman run "${opts[@]}" "$img" echo hi)
+  t2=$(date +%s%N)
+  local entries
+  entries=$(ls "$XDG_CACHE_HOME/profilegen/engines" 2>/dev/null | wc -l)
+  cat "$ENG_WORK/containers-crun-named.conf" >"$conf"  # same path, now crun
+  rc=$rc$(eng_capture "$out/3.txt" "$PROFILEGEN" record -q -o "$out/3.json" -- podman run "${opts[@]}" "$img" echo hi)
+  t3=$(date +%s%N)
+  rt1=$(runtime_of "$out/1.json") rt2=$(runtime_of "$out/2.json") rt3=$(runtime_of "$out/3.json")
+  echo "  podman facts cache: record 1 (miss) $(( (t1 - t0) / 1000000 )) ms -> $rt1; record 2 (hit) $(( (t2 - t1) / 1000000 )) ms -> $rt2; containers.conf edited to crun: record 3 $(( (t3 - t2) / 1000000 )) ms -> $rt3; $entries entries after record 2"
+  [ "$rc" = 000 ] || fail "podman cache: record exit statuses $rc"
+  [ "$rt1" = runc ] && [ "$rt2" = runc ] && [ "$rt3" = crun ] || fail "podman cache: runtimes $rt1 $rt2 $rt3, expected runc runc crun"
+  # One for podman's facts, one for the image's config (stored by the second recording, the first one's facts
+  # being fresh from podman info).
+  [ "$entries" = 2 ] || fail "podman cache: $entries entries after two recordings with one configuration, expected 2"
+  # The user's `podman --runtime runc` wins over the configuration's crun, cached or not.
+  local rt6 rt7
+  rc=$(eng_capture "$out/6.txt" "$PROFILEGEN" record -q -o "$out/6.json" -- podman --runtime runc run "${opts[@]}" "$img" echo hi)
+  rc=$rc$(eng_capture "$out/7.txt" "$PROFILEGEN" record -q -o "$out/7.json" -- podman --runtime runc run "${opts[@]}" "$img" echo hi)
+  rt6=$(runtime_of "$out/6.json") rt7=$(runtime_of "$out/7.json")
+  [ "$rc" = 00 ] && [ "$rt6" = runc ] && [ "$rt7" = runc ] || fail "podman cache: podman --runtime runc: exit $rc, runtimes $rt6 $rt7"
+  echo "  podman facts cache: 'podman --runtime runc run' under the crun configuration records $rt6, then $rt7"
+  # A corrupt entry is ignored and rewritten.
+  local entry
+  for entry in "$XDG_CACHE_HOME"/profilegen/engines/*.json; do printf '{"profilegen": "engine-fa' >"$entry"; done
+  rc=$(eng_capture "$out/4.txt" "$PROFILEGEN" record -q -o "$out/4.json" -- podman run "${opts[@]}" "$img" echo hi)
+  [ "$rc" = 0 ] && [ "$(runtime_of "$out/4.json")" = crun ] || { fail "podman cache: with a corrupt entry: exit $rc"; sed 's/^/    | /' "$out/4.txt"; }
+  local valid
+  valid=$(python3 -c 'import json,sys
+n = 0
+for p in sys.argv[1:]:
+    try: json.load(open(p)); n += 1
+    except ValueError: pass
+print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
+  [ "$valid" -ge 1 ] || fail "podman cache: the corrupt entry was not rewritten"
+  # Facts from the cache now, the image's corrupt entry ignored, inspected again and rewritten.
+  rc=$(eng_capture "$out/5.txt" "$PROFILEGEN" record -q -o "$out/5.json" -- podman run "${opts[@]}" "$img" echo hi)
+  [ "$rc" = 0 ] && [ "$(runtime_of "$out/5.json")" = crun ] &&
+    python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["containers"][0]["imageId"] == json.load(open(sys.argv[2]))["containers"][0]["imageId"]' "$out/5.json" "$out/1.json" ||
+    { fail "podman cache: record 5: exit $rc"; sed 's/^/    | /' "$out/5.txt"; }
+  valid=$(python3 -c 'import json,sys
+n = 0
+for p in sys.argv[1:]:
+    try: json.load(open(p)); n += 1
+    except ValueError: pass
+print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
+  echo "  podman facts cache: corrupt entries are ignored (exit $rc, runtime $(runtime_of "$out/4.json")) and rewritten; then the image's entry too ($valid valid entries)"
+}
+
 # Behaviour beyond the profile, on the busybox image.
 behaviour() {
   local engine=$1 client conf opts out="$ENG_WORK/$1-behaviour" rc name
@@ -303,8 +403,9 @@ for engine in $ENGINES; do
     [ "$image" = debian ] && [ ! -s "$DEBIAN_TAR" ] && { fail "no Debian image"; continue; }
     for nnp in false true; do variant "$engine" "$image" "$nnp"; done
   done
-  [ "$engine" = podman-crun ] || behaviour "$engine"
+  [ "$engine" = podman-crun ] || { behaviour "$engine"; user_case "$engine"; }
 done
+case " $ENGINES " in *" podman "*) cache_case ;; esac
 # A docker (runc) trace and a podman-crun trace merge with each layer.
 if [ -f "$ENG_WORK/docker-busybox-false/trace.json" ] && [ -f "$ENG_WORK/podman-crun-busybox-true/trace.json" ]; then
   "$PROFILEGEN" generate -o "$ENG_WORK/merged.json" "$ENG_WORK/docker-busybox-false/trace.json" \

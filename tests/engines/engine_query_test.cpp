@@ -12,8 +12,10 @@ TEST_CASE("image inspect output: docker and podman forms", "[engines]") {
   CHECK(d.cmd == Words{"/bin/sh", "-c", "echo hi"});
   CHECK(d.id == "sha256:abc");
   CHECK(d.digest.empty());
+  CHECK(d.user.empty());
   ImageConfig p = ParseImageInspect(R"([{"Id": "abc", "RepoDigests": ["localhost/x@sha256:def"],
-      "Config": {"Entrypoint": ["/init"], "Cmd": null}}])");
+      "Config": {"Entrypoint": ["/init"], "Cmd": null, "User": "65532:65532"}}])");
+  CHECK(p.user == "65532:65532");
   CHECK(p.entrypoint == Words{"/init"});
   CHECK(p.cmd.empty());
   CHECK(p.id == "sha256:abc");
@@ -41,4 +43,17 @@ TEST_CASE("engine info: runtime and versions", "[engines]") {
   CHECK(p.runtime_version == "1.8.1");
   CHECK(ParseRuntimeVersion("runc version 1.1.5+ds1\ncommit: v1\n") == "1.1.5+ds1");
   CHECK(ParseRuntimeVersion("garbage") == "");
+}
+
+TEST_CASE("engine info: podman's runtime binary and image index", "[engines]") {
+  std::string info = R"({"host": {"ociRuntime": {"name": "runc", "path": "/usr/bin/runc"}},
+      "store": {"graphRoot": "/var/lib/containers/storage", "graphDriverName": "overlay"}})";
+  CHECK(ParseRuntimePath(Engine::kPodman, info) == "/usr/bin/runc");
+  CHECK(ParseImageIndex(Engine::kPodman, info) == "/var/lib/containers/storage/overlay-images/images.json");
+  CHECK(ParseRuntimePath(Engine::kDocker, info).empty());
+  CHECK(ParseImageIndex(Engine::kDocker, info).empty());
+  CHECK(ParseImageIndex(Engine::kPodman, R"({"store": {"graphRoot": "rel", "graphDriverName": "overlay"}})").empty());
+  CHECK(ParseImageIndex(Engine::kPodman, R"({"store": {"graphRoot": "/s", "graphDriverName": "../x"}})").empty());
+  CHECK(ParseImageIndex(Engine::kPodman, R"({"host": {}})").empty());
+  CHECK(ParseRuntimePath(Engine::kPodman, R"({"host": {}})").empty());
 }
