@@ -84,7 +84,7 @@ std::string ExecFailureHint(const std::string& path, int err) {
                     ident[19] == 0;
   if (!elf || !i386) return "";
   return " (a 32-bit x86 program: kernels that run 64-bit programs only, with IA-32 emulation off, refuse "
-         "these; `dmesg | grep -i ia-32` tells)";
+         "these; `dmesg | grep -iE 'ia-?32'` tells)";
 }
 
 std::string KernelRelease() {

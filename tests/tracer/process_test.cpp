@@ -12,7 +12,7 @@ TEST_CASE("an i386 program refused with ENOEXEC is explained", "[unit]") {
   const std::string i386 = harness::Sample("static32");
   CHECK(ExecFailureHint(i386, ENOEXEC) ==
         " (a 32-bit x86 program: kernels that run 64-bit programs only, with IA-32 emulation off, refuse these; "
-        "`dmesg | grep -i ia-32` tells)");
+        "`dmesg | grep -iE 'ia-?32'` tells)");
   // Other errors, and ENOEXEC for anything but an i386 ELF, say nothing more than the kernel did.
   CHECK(ExecFailureHint(i386, EACCES).empty());
   CHECK(ExecFailureHint(harness::Sample("threads"), ENOEXEC).empty());
