@@ -5,11 +5,12 @@
 # printed and exits with the VM's verdict: 0 when the kernel ran no i386 code and every test passed.
 # Downloads and built files are cached in /var/tmp/profilegen-vm. See docs/noia32.md.
 # Usage: scripts/noia32_vm.sh [--accel auto|kvm|tcg] [--timeout SECONDS] [--memory MIB] [--cpus N]
-#                             [--kernel-deb FILE] [--refresh] [CHECKOUT [BUILD]]
+#                             [--kernel-deb FILE] [--refresh] [--tests REGEX] [CHECKOUT [BUILD]]
+# --tests REGEX runs only the ctest entries whose whole name matches (default: every entry but the engine ones).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=/var/tmp/profilegen-vm
-accel=auto timeout=3600 memory=2048 cpus=2 kernel_deb='' refresh=0
+accel=auto timeout=3600 memory=2048 cpus=2 kernel_deb='' refresh=0 tests='.*'
 usage() { sed -n 's/^# Usage: /usage: /p; /^#  *\[/s/^# */       /p' "$0" >&2; exit 2; }
 die() { echo "noia32_vm: error: $*" >&2; exit 2; }
 say() { echo "noia32_vm: $*" >&2; }
@@ -22,6 +23,7 @@ while [ $# -gt 0 ]; do
     --cpus) cpus=${2:?}; shift 2 ;;
     --kernel-deb) kernel_deb=$(realpath "${2:?}"); shift 2 ;;
     --refresh) refresh=1; shift ;;
+    --tests) tests=${2:?}; shift 2 ;;
     -h | --help) usage ;;
     -*) usage ;;
     *) break ;;
@@ -34,7 +36,9 @@ case $build in /*) ;; *) build=$checkout/$build ;; esac
 build=$(realpath "$build")
 [ -x "$build/profilegen" ] && [ -x "$build/samples/static32" ] && [ -d "$build/tests" ] ||
   die "$build is not a built profilegen build folder (no profilegen, samples/static32 or tests/); build it first"
-case "$checkout$build" in *[[:space:]]*) die "paths with spaces cannot be passed on the kernel command line" ;; esac
+case "$checkout$build$tests" in
+  *[[:space:]]*) die "paths and --tests with spaces cannot be passed on the kernel command line" ;;
+esac
 [ "$(id -u)" -eq 0 ] || die "run as root (apt-get, and the tests' [root] cases inside the VM)"
 mkdir -p "$cache"
 
@@ -193,7 +197,7 @@ say "booting $kver with ia32_emulation=0 ($accel, $cpus vCPUs, $memory MiB, at m
 started=$(date +%s)
 set +e
 timeout -k 10 "$timeout" "${qemu_base[@]}" "${accel_args[@]}" -smp "$cpus" -m "$memory" \
-  -append "$cmdline profilegen.checkout=$checkout profilegen.build=$build profilegen.probe_bin=$probe_bin" \
+  -append "$cmdline profilegen.checkout=$checkout profilegen.build=$build profilegen.probe_bin=$probe_bin profilegen.tests=$tests" \
   </dev/null 2>&1 | sed -u 's/\r$//' | tee "$log"
 qemu_rc=${PIPESTATUS[0]}
 set -e

@@ -50,5 +50,5 @@ mount -t tmpfs tmpfs $r/tmp
 mount -t tmpfs tmpfs $r/run
 cp /noia32_vm_guest.sh $r/tmp/
 
-chroot $r /usr/bin/env -i /bin/bash /tmp/noia32_vm_guest.sh "$(arg checkout)" "$(arg build)" "$(arg probe_bin)"
+chroot $r /usr/bin/env -i /bin/bash /tmp/noia32_vm_guest.sh "$(arg checkout)" "$(arg build)" "$(arg probe_bin)" "$(arg tests)"
 finish $?
