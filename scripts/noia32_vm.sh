@@ -10,7 +10,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 cache=/var/tmp/profilegen-vm
-accel=auto timeout=3600 memory=2048 cpus=2 kernel_deb='' refresh=0 tests='.*'
+accel=auto timeout=7200 memory=2048 cpus=2 kernel_deb='' refresh=0 tests='.*'
 usage() { sed -n 's/^# Usage: /usage: /p; /^#  *\[/s/^# */       /p' "$0" >&2; exit 2; }
 die() { echo "noia32_vm: error: $*" >&2; exit 2; }
 say() { echo "noia32_vm: $*" >&2; }
