@@ -30,10 +30,10 @@ while [ $# -gt 0 ]; do
   esac
 done
 [ $# -le 2 ] || usage
-checkout=$(realpath "${1:-$here/..}")
+checkout=$(realpath -m "${1:-$here/..}")
 build=${2:-build}
 case $build in /*) ;; *) build=$checkout/$build ;; esac
-build=$(realpath "$build")
+build=$(realpath -m "$build")
 [ -x "$build/profilegen" ] && [ -x "$build/samples/static32" ] && [ -d "$build/tests" ] ||
   die "$build is not a built profilegen build folder (no profilegen, samples/static32 or tests/); build it first"
 case "$checkout$build$tests" in
@@ -137,6 +137,7 @@ if [ ! -f "$initrd" ]; then
   echo "$order" >"$tmp/lib/modules/order"
   (cd "$tmp" && find . | cpio -o -H newc --quiet | gzip -1) >"$initrd.tmp" && mv "$initrd.tmp" "$initrd"
   rm -rf "$tmp"
+  find "$cache" -maxdepth 1 -name 'initramfs-*.cpio.gz' ! -name "${initrd##*/}" -delete  # earlier versions
 fi
 
 # --- the probe of tests/support/abi.h, built as a program the guest runs -----------------------------------------
