@@ -85,10 +85,11 @@ RuntimeLayerData ParseRuntimeLayer(std::string_view text, const std::string& fil
     }
     group.why = StringField(g, "why", file, where);
     if (auto v = g.find("validate"); v != g.end()) {
-      if (!v->is_string() || (*v != "error" && *v != "warning")) {
-        Fail(file, where + ".validate", "expected \"error\" or \"warning\"");
+      if (!v->is_string() || (*v != "error" && *v != "warning" && *v != "error-unless-errno")) {
+        Fail(file, where + ".validate", "expected \"error\", \"warning\" or \"error-unless-errno\"");
       }
-      group.fatal = *v == "error";
+      group.fatal = *v != "warning";
+      group.errno_harmless = *v == "error-unless-errno";
     }
     const auto names = g.find("names");
     if (names == g.end() || !names->is_array() || names->empty()) Fail(file, where + ".names", "expected names");
@@ -123,14 +124,17 @@ const RuntimeLayerData& RuntimeLayerFor(std::string_view runtime) {
 }
 
 std::vector<RuntimeNeed> RuntimeNeeds(const RuntimeLayerData& data, bool no_new_privileges) {
-  // A name in a fatal group is fatal, whatever other group lists it too.
+  // A name keeps the strictest reading of the groups that list it.
   std::map<std::string, RuntimeNeed> needs;
   std::map<std::string, std::optional<RuntimeArgValues>> args;  // nullopt once a group lacks values
   for (const RuntimeLayerGroup& g : data.groups) {
     if (!g.AppliesTo(no_new_privileges)) continue;
     for (const std::string& n : g.names) {
-      auto [it, added] = needs.emplace(n, RuntimeNeed{n, g.why, g.fatal});
-      if (!added && g.fatal && !it->second.fatal) it->second = RuntimeNeed{n, g.why, true};
+      const RuntimeNeed need{n, g.why, g.fatal, g.errno_harmless, std::nullopt};
+      auto [it, added] = needs.emplace(n, need);
+      // The strictest reading wins: fatal over a warning, fatal for every answer over fatal unless an errno.
+      auto rank = [](const RuntimeNeed& x) { return !x.fatal ? 0 : x.errno_harmless ? 1 : 2; };
+      if (!added && rank(need) > rank(it->second)) it->second = need;
       auto measured = g.args.find(n);
       auto [a, first] = args.emplace(n, std::nullopt);
       if (measured == g.args.end()) {

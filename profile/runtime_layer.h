@@ -31,10 +31,13 @@ struct RuntimeLayerGroup {
   }
   std::string why;
   std::vector<std::string> names;
-  /// "validate": "error" (default: the container cannot start without these) or
+  /// "validate": "error" (default: the container cannot start without these),
   /// "warning" (the runtime copes with a denial in most or all starts, e.g. a
-  /// Go fallback; validate warns).
+  /// Go fallback; validate warns) or "error-unless-errno" (the runtime ignores
+  /// the call's failure, so an errno answer is harmless, but SIGSYS or a kill
+  /// stops the start: runc's fcntl).
   bool fatal = true;
+  bool errno_harmless = false;
   /// "args": {"prctl": {"index": 0, "values": [8, 24, 47]}}: the measured argument values of some of the
   /// names, for the generator's argument guards (--args strict). A name without an entry: values not measured.
   std::map<std::string, RuntimeArgValues> args;
@@ -66,6 +69,7 @@ struct RuntimeNeed {
   std::string name;
   std::string why;
   bool fatal = true;  ///< a denial stops the container from starting (else: a warning)
+  bool errno_harmless = false;  ///< the runtime ignores a failed call: only a non-errno answer stops it
   /// The argument values the runtime was measured to use, when every applicable group listing the name
   /// measured them (united); empty: any value.
   std::optional<RuntimeArgValues> args;

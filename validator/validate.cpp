@@ -152,7 +152,9 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
         d.nr = FilterNumber(arch, res.nr);
         d.args[need.args->index] = v;
         const uint32_t action = RunFilter(c.program, d) & SECCOMP_RET_ACTION_FULL;
-        if (action != SECCOMP_RET_ALLOW && action != SECCOMP_RET_LOG) denied += (denied.empty() ? "" : ", ") + std::to_string(v);
+        if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) continue;
+        if (need.errno_harmless && (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE)) continue;
+        denied += (denied.empty() ? "" : ", ") + std::to_string(v);
       }
       if (denied.empty()) continue;
       const std::string what = "the filter does not allow " + need.name + " with argument " +
@@ -170,6 +172,8 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
     }
     const uint32_t action = *ret & SECCOMP_RET_ACTION_FULL;
     if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) continue;
+    // The runtime ignores a failure of this call: only SIGSYS or a kill stops it (no tracer: TRACE is ENOSYS).
+    if (need.errno_harmless && (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE)) continue;
     std::string answer;
     if (action == SECCOMP_RET_ERRNO) {
       answer = "denies it with errno " + std::to_string(*ret & SECCOMP_RET_DATA);
