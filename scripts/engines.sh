@@ -89,6 +89,30 @@ eng_cleanup() {
   return "$rc"
 }
 
+# eng_start_dockerd: makes `docker` answer: the machine's daemon when one answers, else one of our own on its own
+# socket, data and exec roots below $ENG_WORK/d (exported as DOCKER_HOST; ENG_OWN_DOCKERD names its folder).
+# eng_stop_dockerd stops our own daemon (call it from the script's cleanup, before eng_cleanup).
+ENG_OWN_DOCKERD=""
+eng_start_dockerd() {
+  docker info >/dev/null 2>&1 && return 0
+  ENG_OWN_DOCKERD=$ENG_WORK/d
+  mkdir -p "$ENG_OWN_DOCKERD"
+  export DOCKER_HOST=unix://$ENG_OWN_DOCKERD/sock
+  dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
+    --data-root "$ENG_OWN_DOCKERD/data" --exec-root "$ENG_OWN_DOCKERD/x" --pidfile "$ENG_OWN_DOCKERD/pid" \
+    -H "$DOCKER_HOST" >"$ENG_OWN_DOCKERD/log" 2>&1 &
+  for _ in $(seq 1 150); do
+    docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }
+    sleep 0.2
+  done
+  eng_err "dockerd did not answer in 30 s:"; tail -n 20 "$ENG_OWN_DOCKERD/log" >&2; return 1
+}
+eng_stop_dockerd() {
+  [ -n "$ENG_OWN_DOCKERD" ] || return 0
+  kill "$(cat "$ENG_OWN_DOCKERD/pid" 2>/dev/null)" 2>/dev/null || true
+  for _ in $(seq 1 100); do [ -e "$ENG_OWN_DOCKERD/pid" ] || break; sleep 0.1; done
+}
+
 # eng_require WHAT...: root, or a command name. Missing under CI=true: fail loudly (exit 1). Otherwise: print
 # SKIP and exit 77 (ctest's SKIP_RETURN_CODE). Called at the top of a test script.
 eng_require() {

@@ -50,7 +50,6 @@ TMPDIR=/var/tmp eng_init
 TAG="e2e$$"
 # podman's engine facts are cached (engines/facts_cache.h): in this run's own folder, not the machine's.
 export XDG_CACHE_HOME=$ENG_WORK/cache
-OWN_DOCKERD=""
 CREATED_IMAGES=()   # "engine image" pairs to remove
 
 cleanup() {
@@ -61,10 +60,7 @@ cleanup() {
     "$1" rm -f $("$1" ps -aq --filter "name=profilegen-e2e-$TAG" 2>/dev/null) >/dev/null 2>&1 || true
     "$1" rmi -f "$2" >/dev/null 2>&1 || true
   done
-  if [ -n "$OWN_DOCKERD" ]; then
-    kill "$(cat "$OWN_DOCKERD/pid" 2>/dev/null)" 2>/dev/null || true
-    for _ in $(seq 1 100); do [ -e "$OWN_DOCKERD/pid" ] || break; sleep 0.1; done
-  fi
+  eng_stop_dockerd
   eng_cleanup
   exit "$rc"
 }
@@ -72,18 +68,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-# One dockerd for the whole run: the machine's when it answers, else our own.
-start_dockerd() {
-  docker info >/dev/null 2>&1 && return 0
-  OWN_DOCKERD=$ENG_WORK/d
-  mkdir -p "$OWN_DOCKERD"
-  export DOCKER_HOST=unix://$OWN_DOCKERD/sock
-  dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
-    --data-root "$OWN_DOCKERD/data" --exec-root "$OWN_DOCKERD/x" --pidfile "$OWN_DOCKERD/pid" \
-    -H "$DOCKER_HOST" >"$OWN_DOCKERD/log" 2>&1 &
-  for _ in $(seq 1 150); do docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }; sleep 0.2; done
-  eng_err "dockerd did not answer in 30 s:"; tail -n 20 "$OWN_DOCKERD/log" >&2; return 1
-}
 
 # The crun variant of podman: crun through the hybrid-cgroup wrapper, under the runtime name "crun".
 cat >"$ENG_WORK/containers-crun-named.conf" <<EOF
@@ -391,7 +375,7 @@ behaviour() {
 }
 
 start=$(date +%s)
-start_dockerd
+eng_start_dockerd
 make_images
 echo "images ready in $(( $(date +%s) - start )) s"
 images="busybox musl debian"

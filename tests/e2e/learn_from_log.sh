@@ -31,7 +31,6 @@ PROFILEGEN=$(realpath "$PROFILEGEN")
 TMPDIR=/var/tmp eng_init
 TAG="learn$$"
 IMG="profilegen-learn-busybox:$TAG"
-OWN_DOCKERD=""
 FAILS=0
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
@@ -43,10 +42,7 @@ cleanup() {
     "$e" rm -f $("$e" ps -aq --filter "name=profilegen-learn-$TAG" 2>/dev/null) >/dev/null 2>&1 || true
     "$e" rmi -f "$IMG" >/dev/null 2>&1 || true
   done
-  if [ -n "$OWN_DOCKERD" ]; then
-    kill "$(cat "$OWN_DOCKERD/pid" 2>/dev/null)" 2>/dev/null || true
-    for _ in $(seq 1 100); do [ -e "$OWN_DOCKERD/pid" ] || break; sleep 0.1; done
-  fi
+  eng_stop_dockerd
   eng_cleanup
   exit "$rc"
 }
@@ -54,17 +50,6 @@ trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-start_dockerd() {
-  docker info >/dev/null 2>&1 && return 0
-  OWN_DOCKERD=$ENG_WORK/d
-  mkdir -p "$OWN_DOCKERD"
-  export DOCKER_HOST=unix://$OWN_DOCKERD/sock
-  dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
-    --data-root "$OWN_DOCKERD/data" --exec-root "$OWN_DOCKERD/x" --pidfile "$OWN_DOCKERD/pid" \
-    -H "$DOCKER_HOST" >"$OWN_DOCKERD/log" 2>&1 &
-  for _ in $(seq 1 150); do docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }; sleep 0.2; done
-  eng_err "dockerd did not answer in 30 s:"; tail -n 20 "$OWN_DOCKERD/log" >&2; return 1
-}
 
 grep -qw log /proc/sys/kernel/seccomp/actions_logged || { eng_err "the kernel does not log SECCOMP_RET_LOG (actions_logged)"; exit 1; }
 
@@ -107,7 +92,7 @@ one_engine() {
   local e=$1 out="$ENG_WORK/$1" rc try o
   read -ra o <<<"$(opts "$e")"
   mkdir -p "$out"
-  if [ "$e" = docker ]; then start_dockerd || { fail "docker: no daemon"; return; }; fi
+  if [ "$e" = docker ]; then eng_start_dockerd || { fail "docker: no daemon"; return; }; fi
   tar -C "$ROOT" -c . | "$e" import - "$IMG" >/dev/null
   # 1. The test stage, recorded.
   rc=$(eng_capture "$out/record.txt" "$PROFILEGEN" record -q -o "$out/rec.json" -- "$e" run --rm "${o[@]}" "$IMG" "${RECORDED_CMD[@]}")
