@@ -8,16 +8,13 @@
 #include <fstream>
 #include <map>
 
+#include "tests/engines/fake_env.h"
+
 using namespace profilegen::engines;
 
 namespace {
 
-Getenv Env(std::map<std::string, std::string> vars) {
-  return [vars](const std::string& name) -> std::optional<std::string> {
-    auto it = vars.find(name);
-    return it == vars.end() ? std::nullopt : std::optional<std::string>(it->second);
-  };
-}
+using testing::Env;
 
 std::string TempDir() {
   char tmpl[] = "/tmp/pg-factscache-XXXXXX";
