@@ -57,7 +57,7 @@ grep -qw log /proc/sys/kernel/seccomp/actions_logged || { eng_err "the kernel do
 ROOT=$ENG_WORK/img
 mkdir -p "$ROOT/bin" "$ROOT/tmp" "$ROOT/etc"
 cp "$(command -v busybox)" "$ROOT/bin/busybox"; ln -s busybox "$ROOT/bin/sh"
-for a in echo mkdir ls; do ln -s busybox "$ROOT/bin/$a"; done
+for a in echo mkdir ls sleep; do ln -s busybox "$ROOT/bin/$a"; done
 
 RECORDED_CMD=(ls -a /tmp)            # what the test stage ran
 PRODUCTION_CMD=(mkdir -v /tmp/d)     # what production runs: the same busybox, but mkdir was never recorded
@@ -121,15 +121,20 @@ PY
     [ "$try" = 3 ] && { fail "$e: mkdir never reached the learned trace in 3 canary runs"; return; }
   done
   # 3b. A canary still running when learn reads the log: its records are matched by pid namespace, none by
-  # lifetime alone (the command execs sleep: the same process, alive, in the container's namespace).
+  # lifetime alone. Its one process (runc's or crun's init, which execs sleep: the same pid) is alive when learn
+  # reads: a shell would fork children that exit, whose records only the lifetime can match. The pause first
+  # lets the kernel's audit print budget (10 records per 5 s) refill.
   local live="profilegen-learn-$TAG-$e-live"
+  sleep 5
   "$e" run -d "${o[@]}" --name "$live" --security-opt "seccomp=$out/p1-log.json" "$IMG" \
-    sh -c 'mkdir /tmp/live && exec sleep 30' >/dev/null || fail "$e: the running canary did not start"
+    sleep 30 >/dev/null || fail "$e: the running canary did not start"
   sleep 1
   "$PROFILEGEN" learn --container "$live" --engine "$e" -o "$out/live.json" 2>"$out/live.err" || fail "$e: learn (running): $(cat "$out/live.err")"
   "$e" rm -f "$live" >/dev/null 2>&1 || true
   sed 's/^/    learn (running): /' "$out/live.err"
   if grep -q "lifetime alone" "$out/live.err"; then fail "$e: a running container's records were not matched by pid namespace"; fi
+  python3 -c 'import json,sys; t=json.load(open(sys.argv[1])); assert t["syscalls"], "no syscall learned"' "$out/live.json" ||
+    fail "$e: nothing learned from the running canary (sleep's calls are not in the recorded profile)"
   # 4. Merge, generate: default ERRNO again, the production command runs unchanged.
   "$PROFILEGEN" generate -o "$out/p2.json" "$out/rec.json" "$out/log.json" 2>/dev/null
   python3 -c 'import json,sys; p=json.load(open(sys.argv[1])); assert p["defaultAction"]=="SCMP_ACT_ERRNO", p["defaultAction"]' "$out/p2.json" ||
