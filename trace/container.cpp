@@ -4,25 +4,13 @@
 
 #include "base/error.h"
 #include "base/json_io.h"
+#include "trace/section_fields.h"
 
 namespace profilegen::trace {
 namespace {
 
-[[noreturn]] void Fail(const ContainerFail& fail, const std::string& where, const std::string& what) {
-  fail(where, what);
-  throw Error(where + ": " + what);  // not reached: `fail` throws
-}
-
-std::string Text(const nlohmann::json& entry, const char* key, const ContainerFail& fail, const std::string& where,
-                 bool required) {
-  auto it = entry.find(key);
-  if (it == entry.end() || it->is_null()) {
-    if (required) Fail(fail, where, std::string("missing \"") + key + "\"");
-    return "";
-  }
-  if (!it->is_string()) Fail(fail, where + "." + key, "expected a string, got " + it->dump());
-  return it->get<std::string>();
-}
+using section::Fail;
+using section::Text;
 
 ContainerFacts ParseEntry(const nlohmann::json& e, const ContainerFail& fail, const std::string& where) {
   if (!e.is_object()) Fail(fail, where, "expected an object");

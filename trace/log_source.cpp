@@ -2,31 +2,12 @@
 
 #include <algorithm>
 
-#include "base/error.h"
+#include "trace/section_fields.h"
 
 namespace profilegen::trace {
-namespace {
-
-[[noreturn]] void Fail(const ContainerFail& fail, const std::string& where, const std::string& what) {
-  fail(where, what);
-  throw Error(where + ": " + what);  // not reached: `fail` throws
-}
-
-std::string Text(const nlohmann::json& e, const char* key, const ContainerFail& fail, const std::string& where) {
-  auto it = e.find(key);
-  if (it == e.end() || it->is_null()) return "";
-  if (!it->is_string()) Fail(fail, where + "." + key, "expected a string, got " + it->dump());
-  return it->get<std::string>();
-}
-
-uint64_t Count(const nlohmann::json& e, const char* key, const ContainerFail& fail, const std::string& where) {
-  auto it = e.find(key);
-  if (it == e.end() || it->is_null()) return 0;
-  if (!it->is_number_unsigned()) Fail(fail, where + "." + key, "expected a non-negative integer, got " + it->dump());
-  return it->get<uint64_t>();
-}
-
-}  // namespace
+using section::Count;
+using section::Fail;
+using section::Text;
 
 std::vector<LogSource> ParseSourceList(const nlohmann::json& list, const ContainerFail& fail) {
   std::vector<LogSource> out;
