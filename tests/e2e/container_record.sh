@@ -256,6 +256,15 @@ cache_case() {
   printf '[engine]\nruntime = "runc"\ncgroup_manager = "cgroupfs"\n' >"$conf"
   sleep 0.2  # older than the cache's racy window, as a configuration file usually is
   export CONTAINERS_CONF=$conf
+  # How many of the engine cache's entry files are well-formed JSON.
+  valid_cache_entries() {
+    python3 -c 'import json,sys
+n = 0
+for p in sys.argv[1:]:
+    try: json.load(open(p)); n += 1
+    except ValueError: pass
+print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json
+  }
   runtime_of() { python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["containers"][0]["runtime"])' "$1"; }
   t0=$(date +%s%N)
   rc=$(eng_capture "$out/1.txt" "$PROFILEGEN" record -q -o "$out/1.json" -- podman run "${opts[@]}" "$img" echo hi)
@@ -287,24 +296,14 @@ cache_case() {
   rc=$(eng_capture "$out/4.txt" "$PROFILEGEN" record -q -o "$out/4.json" -- podman run "${opts[@]}" "$img" echo hi)
   [ "$rc" = 0 ] && [ "$(runtime_of "$out/4.json")" = crun ] || { fail "podman cache: with a corrupt entry: exit $rc"; sed 's/^/    | /' "$out/4.txt"; }
   local valid
-  valid=$(python3 -c 'import json,sys
-n = 0
-for p in sys.argv[1:]:
-    try: json.load(open(p)); n += 1
-    except ValueError: pass
-print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
+  valid=$(valid_cache_entries)
   [ "$valid" -ge 1 ] || fail "podman cache: the corrupt entry was not rewritten"
   # Facts from the cache now, the image's corrupt entry ignored, inspected again and rewritten.
   rc=$(eng_capture "$out/5.txt" "$PROFILEGEN" record -q -o "$out/5.json" -- podman run "${opts[@]}" "$img" echo hi)
   [ "$rc" = 0 ] && [ "$(runtime_of "$out/5.json")" = crun ] &&
     python3 -c 'import json,sys; assert json.load(open(sys.argv[1]))["containers"][0]["imageId"] == json.load(open(sys.argv[2]))["containers"][0]["imageId"]' "$out/5.json" "$out/1.json" ||
     { fail "podman cache: record 5: exit $rc"; sed 's/^/    | /' "$out/5.txt"; }
-  valid=$(python3 -c 'import json,sys
-n = 0
-for p in sys.argv[1:]:
-    try: json.load(open(p)); n += 1
-    except ValueError: pass
-print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json)
+  valid=$(valid_cache_entries)
   echo "  podman facts cache: corrupt entries are ignored (exit $rc, runtime $(runtime_of "$out/4.json")) and rewritten; then the image's entry too ($valid valid entries)"
 }
 
