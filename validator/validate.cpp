@@ -122,6 +122,15 @@ void CheckConfinement(const profile::Profile& p, const ValidateOptions& o, Repor
 // filter: measured per runtime and no-new-privileges setting
 // (profile/runtime_layer.h). What the compiled filter (stub included) answers
 // for each one on the target arch decides whether a container can start at all.
+namespace {
+// The runtime gets through a call the filter answers with `action`: it is allowed, or the runtime ignores the
+// call's failure and the answer is an errno (no tracer attached: TRACE fails the call with ENOSYS).
+bool RuntimeGetsThrough(const profile::RuntimeNeed& need, uint32_t action) {
+  if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) return true;
+  return need.errno_harmless && (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE);
+}
+}  // namespace
+
 void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, const Compiled& c, DiagnosticList& list) {
   const CompileOptions& co = o.compile;
   const profile::RuntimeLayerData& data = profile::RuntimeLayerFor(co.runtime == Runtime::kCrun ? "crun" : "runc");
@@ -152,8 +161,7 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
         d.nr = FilterNumber(arch, res.nr);
         d.args[need.args->index] = v;
         const uint32_t action = RunFilter(c.program, d) & SECCOMP_RET_ACTION_FULL;
-        if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) continue;
-        if (need.errno_harmless && (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE)) continue;
+        if (RuntimeGetsThrough(need, action)) continue;
         denied += (denied.empty() ? "" : ", ") + std::to_string(v);
       }
       if (denied.empty()) continue;
@@ -171,9 +179,7 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
       continue;
     }
     const uint32_t action = *ret & SECCOMP_RET_ACTION_FULL;
-    if (action == SECCOMP_RET_ALLOW || action == SECCOMP_RET_LOG) continue;
-    // The runtime ignores a failure of this call: only SIGSYS or a kill stops it (no tracer: TRACE is ENOSYS).
-    if (need.errno_harmless && (action == SECCOMP_RET_ERRNO || action == SECCOMP_RET_TRACE)) continue;
+    if (RuntimeGetsThrough(need, action)) continue;
     std::string answer;
     if (action == SECCOMP_RET_ERRNO) {
       answer = "denies it with errno " + std::to_string(*ret & SECCOMP_RET_DATA);
