@@ -92,6 +92,8 @@ eng_cleanup() {
 # eng_start_dockerd: makes `docker` answer: the machine's daemon when one answers, else one of our own on its own
 # socket, data and exec roots below $ENG_WORK/d (exported as DOCKER_HOST; ENG_OWN_DOCKERD names its folder).
 # eng_stop_dockerd stops our own daemon (call it from the script's cleanup, before eng_cleanup).
+# ENG_DOCKERD_ARGS: more options for our own daemon (e.g. --add-runtime crun=PATH); a machine's daemon is
+# used as it is.
 ENG_OWN_DOCKERD=""
 eng_start_dockerd() {
   docker info >/dev/null 2>&1 && return 0
@@ -100,7 +102,7 @@ eng_start_dockerd() {
   export DOCKER_HOST=unix://$ENG_OWN_DOCKERD/sock
   dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
     --data-root "$ENG_OWN_DOCKERD/data" --exec-root "$ENG_OWN_DOCKERD/x" --pidfile "$ENG_OWN_DOCKERD/pid" \
-    -H "$DOCKER_HOST" >"$ENG_OWN_DOCKERD/log" 2>&1 &
+    -H "$DOCKER_HOST" ${ENG_DOCKERD_ARGS:-} >"$ENG_OWN_DOCKERD/log" 2>&1 &
   for _ in $(seq 1 150); do
     docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }
     sleep 0.2
