@@ -5,7 +5,7 @@
 # `docker run --security-opt seccomp=PROFILE`. Expected: the include profile passes, the trace-only one fails
 # with EPERM in the server's own log.
 #
-#   redis: smoke = SET, GET, SHUTDOWN NOSAVE; production = BGSAVE, AOF on (rewrite), SHUTDOWN SAVE.
+#   redis: smoke = SET, GET, SHUTDOWN NOSAVE; production = BGSAVE, AOF on (a background rewrite), SHUTDOWN SAVE.
 #   nginx: smoke = start, one page, stop; production = reload (SIGHUP), log rotation + reopen (SIGUSR1), a
 #          reload that adds `worker_cpu_affinity auto` to the configuration, a page after each, graceful quit.
 #          With the image's configuration the trace-only profile survives the plain reload and the reopen (the
@@ -99,19 +99,19 @@ redis_smoke() {  # PID: SET, GET, SHUTDOWN NOSAVE
 # server's log (where it reports a denied call) is kept as $ENG_WORK/NAME.server.log, as nginx_production does.
 redis_production() {
   local name=$1 pid=$2 root=/proc/$2/root ok=0
-  redis_up "$pid" || { echo "    redis did not answer"; return 1; }
+  redis_up "$pid" || { echo "      redis did not answer"; return 1; }
   redis_cli "$pid" set k v >/dev/null
   redis_cli "$pid" bgsave >/dev/null
   for _ in $(seq 30); do redis_cli "$pid" info persistence | grep -q 'rdb_bgsave_in_progress:0' && break; sleep 0.1; done
-  [ -f "$root/tmp/dump.rdb" ] || { echo "    BGSAVE wrote no dump.rdb"; ok=1; }
+  [ -f "$root/tmp/dump.rdb" ] || { echo "      BGSAVE wrote no dump.rdb"; ok=1; }
   redis_cli "$pid" config set appendonly yes >/dev/null
   for _ in $(seq 30); do redis_cli "$pid" info persistence | grep -q 'aof_rewrite_in_progress:0' && break; sleep 0.1; done
   sleep 1
-  [ -n "$(ls "$root/tmp/appendonlydir" 2>/dev/null)" ] || { echo "    AOF on: no appendonlydir"; ok=1; }
+  [ -n "$(ls "$root/tmp/appendonlydir" 2>/dev/null)" ] || { echo "      AOF on: no appendonlydir"; ok=1; }
   redis_cli "$pid" shutdown save >/dev/null 2>&1 || true
-  stopped "$name" || { echo "    SHUTDOWN SAVE: the server did not exit within 5 s"; ok=1; }
+  stopped "$name" || { echo "      SHUTDOWN SAVE: the server did not exit within 5 s"; ok=1; }
   docker logs "$name" >"$ENG_WORK/$name.server.log" 2>&1
-  grep -m3 'not permitted' "$ENG_WORK/$name.server.log" | sed 's/^[0-9]*:[A-Z] [^*#]*[*#] /    redis log: /' || true
+  grep -m3 'not permitted' "$ENG_WORK/$name.server.log" | sed 's/^[0-9]*:[A-Z] [^*#]*[*#] /      redis log: /' || true
   return $ok
 }
 NGINX=(nginx -g 'daemon off;')
@@ -142,27 +142,27 @@ reload() {
 # nginx_production NAME PID: prints what failed; 0 when reload, log reopen, serving and quit all worked.
 nginx_production() {
   local name=$1 pid=$2 logs=/proc/$2/root/var/log/nginx ok=0
-  nginx_up "$pid" || { echo "    nginx did not serve"; return 1; }
-  reload "$name" "$pid" || { echo "    reload: old workers still there"; ok=1; }
-  nginx_up "$pid" || { echo "    reload: no page after it"; ok=1; }
+  nginx_up "$pid" || { echo "      nginx did not serve"; return 1; }
+  reload "$name" "$pid" || { echo "      reload: old workers still there"; ok=1; }
+  nginx_up "$pid" || { echo "      reload: no page after it"; ok=1; }
   mv "$logs/access.log" "$logs/access.log.1"
   docker kill -s USR1 "$name" >/dev/null
   sleep 0.5
   page "$pid" "?after-reopen" >/dev/null || true
   sleep 0.3
   grep -q after-reopen "$logs/access.log" 2>/dev/null ||
-    { echo "    reopen: the request after it is not in the new access.log"; ok=1; }
-  nginx_up "$pid" || { echo "    reopen: no page after it"; ok=1; }
+    { echo "      reopen: the request after it is not in the new access.log"; ok=1; }
+  nginx_up "$pid" || { echo "      reopen: no page after it"; ok=1; }
   # A reload that applies a production tuning (the reason reloads happen): workers pinned to CPUs.
   echo "worker_cpu_affinity auto;" >>"/proc/$pid/root/etc/nginx/nginx.conf"
-  reload "$name" "$pid" || { echo "    reload with worker_cpu_affinity: old workers still there"; ok=1; }
-  nginx_up "$pid" || { echo "    reload with worker_cpu_affinity: no page after it"; ok=1; }
+  reload "$name" "$pid" || { echo "      reload with worker_cpu_affinity: old workers still there"; ok=1; }
+  nginx_up "$pid" || { echo "      reload with worker_cpu_affinity: no page after it"; ok=1; }
   cp "$logs/error.log" "$ENG_WORK/$name.server.log"
   docker kill -s QUIT "$name" >/dev/null
-  stopped "$name" || { echo "    quit: nginx did not exit within 5 s"; ok=1; }
+  stopped "$name" || { echo "      quit: nginx did not exit within 5 s"; ok=1; }
   if grep -qE '\[(emerg|alert|crit)\]' "$ENG_WORK/$name.server.log"; then
     ok=1
-    grep -m3 -E '\[(emerg|alert|crit)\]' "$ENG_WORK/$name.server.log" | sed 's/^[0-9/: ]*/    nginx error.log: /'
+    grep -m3 -E '\[(emerg|alert|crit)\]' "$ENG_WORK/$name.server.log" | sed 's/^[0-9/: ]*/      nginx error.log: /'
   fi
   return $ok
 }
@@ -238,7 +238,7 @@ proof() {
     docker run -d --name "$name" --network none --security-opt "seccomp=$out/$p.json" "$IMG" "${cmd[@]}" >/dev/null
     pid=$(pid_of "$name")
     if [ -z "$pid" ]; then
-      echo "    $p: the container did not start"; docker logs "$name" 2>&1 | tail -n 5 | sed 's/^/    | /'; result+=(1)
+      echo "      the container did not start"; docker logs "$name" 2>&1 | tail -n 5 | sed 's/^/    | /'; result+=(1)
     elif "${server}_production" "$name" "$pid"; then result+=(0); else result+=(1); fi
     docker rm -f "$name" >/dev/null 2>&1 || true
   done
