@@ -115,6 +115,26 @@ eng_stop_dockerd() {
   for _ in $(seq 1 100); do [ -e "$ENG_OWN_DOCKERD/pid" ] || break; sleep 0.1; done
 }
 
+# eng_debian_image: prints the path of the Debian 12 image tarball (minbase with nginx-light, redis-server and curl),
+# cached in /var/tmp/profilegen-images; a machine without it builds it once with mmdebstrap (~1-2 min).
+# Without the tarball and mmdebstrap: returns 77 (skip; the caller exits with it), 1 under CI=true.
+ENG_IMAGES_CACHE=/var/tmp/profilegen-images
+eng_debian_image() {
+  local tar=$ENG_IMAGES_CACHE/debian12.tar
+  if [ ! -s "$tar" ]; then
+    if ! command -v mmdebstrap >/dev/null; then
+      [ "${CI:-}" = true ] && { eng_err "CI=true but no $tar and no mmdebstrap to build it"; return 1; }
+      echo "SKIP: no $tar and no mmdebstrap to build it (set CI=true to make this a failure)" >&2
+      return 77
+    fi
+    echo "building the Debian 12 image (mmdebstrap, ~1-2 min; cached in $tar)" >&2
+    mkdir -p "$ENG_IMAGES_CACHE" || { eng_err "cannot create $ENG_IMAGES_CACHE"; return 1; }
+    mmdebstrap --quiet --variant=minbase --include=nginx-light,redis-server,curl bookworm "$tar.tmp.tar" >&2 &&
+      mv "$tar.tmp.tar" "$tar" || { rm -f "$tar.tmp.tar"; eng_err "mmdebstrap failed"; return 1; }
+  fi
+  echo "$tar"
+}
+
 # eng_require WHAT...: root, or a command name. Missing under CI=true: fail loudly (exit 1). Otherwise: print
 # SKIP and exit 77 (ctest's SKIP_RETURN_CODE). Called at the top of a test script.
 eng_require() {
