@@ -6,6 +6,7 @@
 #   bench/container_bench.sh [build/profilegen]        (root; starts its own dockerd when none answers)
 #   REPS=9 ENGINES="docker podman" bench/container_bench.sh
 #   BEFORE=/path/to/older/profilegen bench/container_bench.sh build/profilegen   (both, interleaved, one run)
+#   RUN_SECONDS=1 bench/container_bench.sh          (the container runs 1 s longer: `; sleep 1`)
 #
 # The image is made offline: FROM scratch with a static busybox. The command is the busybox test command of
 # tests/e2e/container_record.sh. The recorded start includes what record adds: `info` and `image inspect`
@@ -41,7 +42,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ms() { local t0 t1; t0=$(date +%s%N); "$@" >/dev/null 2>&1 || true; t1=$(date +%s%N); echo $(((t1 - t0) / 1000000)); }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b == 0) b = 1; printf "%.2f", a / b }'; }
 
-cmd=(sh -c 'echo hi; mkdir /tmp/d && ls -a /tmp/d')
+# RUN_SECONDS=N: the container also sleeps N s (a longer container hides the facts question asked during its run).
+cmd=(sh -c "echo hi; mkdir /tmp/d && ls -a /tmp/d${RUN_SECONDS:+; sleep $RUN_SECONDS}")
 names=(after) bins=("$bin")
 [ -n "$before" ] && names+=(before) bins+=("$before")
 for e in $engines; do
