@@ -52,8 +52,8 @@ void Summarise(const std::string& path, const trace::ContainerFacts& facts) {
 
 // Joins the engine's facts asked during the run and, when the container wrote its partial trace, completes it
 // at `output`. Returns the completed facts. A failed question leaves no partial trace behind.
-trace::ContainerFacts CompleteLateFacts(EngineAnswers& answers, trace::ContainerFacts facts,
-                                        const std::string& partial, const std::string& output, bool written) {
+trace::ContainerFacts CompleteLateFacts(EngineAnswers& answers, trace::ContainerFacts facts, const std::string& partial,
+                                        const std::string& output, bool written) {
   trace::ContainerFacts engine;
   try {
     engine = JoinFacts(answers);

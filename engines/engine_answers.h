@@ -17,8 +17,8 @@ namespace profilegen::engines {
 struct EngineAnswers {
   /// engine, runtime, versions; while `pending`, only the engine's name (the rest is asked during the run).
   trace::ContainerFacts facts;
-  ImageConfig image;                   ///< empty when not asked (podman --rootfs)
-  std::future<EngineInfo> pending;     ///< valid while the facts question is open: JoinFacts
+  ImageConfig image;                ///< empty when not asked (podman --rootfs)
+  std::future<EngineInfo> pending;  ///< valid while the facts question is open: JoinFacts
 };
 
 /// `defer_facts`: leave a facts question that the cache cannot answer open (answers.pending) instead of

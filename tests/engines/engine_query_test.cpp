@@ -69,8 +69,10 @@ TEST_CASE("the client's error line: podman's Error line after its warnings", "[e
   CHECK(ErrorLine("Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?\n") ==
         "Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?");
   CHECK(ErrorLine("WARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
-                  "Error response from daemon: No such image: x:1\n") == "Error response from daemon: No such image: x:1");
-  CHECK(ErrorLine("time=\"t\" level=warning msg=\"only a warning\"\n") == "time=\"t\" level=warning msg=\"only a warning\"");
+                  "Error response from daemon: No such image: x:1\n") ==
+        "Error response from daemon: No such image: x:1");
+  CHECK(ErrorLine("time=\"t\" level=warning msg=\"only a warning\"\n") ==
+        "time=\"t\" level=warning msg=\"only a warning\"");
   // Rootless `podman info` without newuidmap once its pause process is gone (this machine): only a logged error.
   CHECK(ErrorLine("time=\"2026-11-30T03:57:19Z\" level=error msg=\"invalid internal status, try resetting the "
                   "pause process with \\\"podman system migrate\\\": command required for rootless mode with "

@@ -21,7 +21,8 @@ std::string PartialTrace(const std::string& containers) {
     "exit": {"code": 7}, "tasks": 2,
     "syscalls": [{"arch": "SCMP_ARCH_X86_64", "name": "write", "nr": 1, "count": 3,
                   "first": {"pid": 1, "exe": "/bin/busybox"}}],
-    "containers": )" + containers + "}";
+    "containers": )" +
+         containers + "}";
 }
 
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
