@@ -353,7 +353,8 @@ assert not missing or sys.argv[4] == "0", f"observed but not reachable: {missing
 n = sum(len(v) for v in r["syscalls"].values())
 b = r["binaries"]
 print(f'{len(t["syscalls"])} observed, {n} reachable ({r["unresolved"]} unresolved sites) in {len(b)} image binaries '
-      f'({", ".join(b[:2])}{", ..." if len(b) > 2 else ""})' + (" = host scan" if host else "") +
+      f'({", ".join(sys.argv[2].split(","))}{", ..." if len(b) > len(sys.argv[2].split(",")) else ""})' +
+      (" = host scan" if host else "") +
       (f'; observed, not reachable: {", ".join(missing)}' if missing else ""))
 PY
   ); then
