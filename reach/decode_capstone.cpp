@@ -77,6 +77,10 @@ class Decoder {
     }
     cs_option(handle_, CS_OPT_DETAIL, CS_OPT_ON);
     insn_ = cs_malloc(handle_);
+    if (!insn_) {
+      cs_close(&handle_);
+      throw Error("Capstone cannot decode x86 code (cs_malloc failed)");
+    }
   }
   ~Decoder() {
     if (insn_) cs_free(insn_, 1);
@@ -105,17 +109,6 @@ class Decoder {
       }
       out_.insns.push_back(Classify(*insn_));
     }
-  }
-
-  /// i386 position-independent code calls a thunk `mov reg, [esp]; ret` to learn its address: the register
-  /// index it writes, or -1 when `target` is not such a thunk.
-  int PcThunkRegister(uint64_t target) const {
-    for (const CodeSection& s : image_.code) {
-      if (target < s.addr || target - s.addr + 4 > s.bytes.size()) continue;
-      const uint8_t* b = s.bytes.data() + (target - s.addr);
-      if (b[0] == 0x8b && (b[1] & 0xc7) == 0x04 && b[2] == 0x24 && b[3] == 0xc3) return (b[1] >> 3) & 7;
-    }
-    return -1;
   }
 
   /// The absolute address a memory operand names when it is rip-relative or absolute, else 0.
@@ -217,7 +210,7 @@ class Decoder {
         uint64_t t = static_cast<uint64_t>(op.imm);  // Capstone gives the absolute target
         x.target = t;
         if (call && !image_.is64) {
-          int reg = PcThunkRegister(t);
+          int reg = image_.PcThunkRegister(t);
           if (reg >= 0) {  // __x86.get_pc_thunk.*: writes one register, not a call in any other sense
             x.kind = Kind::kOther;
             x.written = static_cast<uint16_t>(1u << reg);

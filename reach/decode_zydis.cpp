@@ -43,17 +43,6 @@ class Decoder {
     }
   }
 
-  /// i386 position-independent code calls a thunk `mov reg, [esp]; ret` to learn its address: the register
-  /// index it writes, or -1 when `target` is not such a thunk.
-  int PcThunkRegister(uint64_t target) const {
-    for (const CodeSection& s : image_.code) {
-      if (target < s.addr || target - s.addr + 4 > s.bytes.size()) continue;
-      const uint8_t* b = s.bytes.data() + (target - s.addr);
-      if (b[0] == 0x8b && (b[1] & 0xc7) == 0x04 && b[2] == 0x24 && b[3] == 0xc3) return (b[1] >> 3) & 7;
-    }
-    return -1;
-  }
-
   /// The absolute address a memory operand names when it is rip-relative or absolute, else 0.
   uint64_t MemoryAddress(const ZydisDecodedInstruction& in, const ZydisDecodedOperand& op, uint64_t addr) const {
     if (op.type != ZYDIS_OPERAND_TYPE_MEMORY || op.mem.index != ZYDIS_REGISTER_NONE) return 0;
@@ -109,7 +98,7 @@ class Decoder {
         ZydisCalcAbsoluteAddress(&in, &op, addr, &t);
         x.target = t;
         if (call && !image_.is64) {
-          int reg = PcThunkRegister(t);
+          int reg = image_.PcThunkRegister(t);
           if (reg >= 0) {  // __x86.get_pc_thunk.*: writes one register, not a call in any other sense
             x.kind = Kind::kOther;
             x.written = static_cast<uint16_t>(1u << reg);
