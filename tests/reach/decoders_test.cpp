@@ -162,6 +162,9 @@ TEST_CASE("profilegen (Zydis) and profilegen-static (Capstone) find the same rea
     support::Skip("profilegen and profilegen-static compared", "both must be built");
     return;
   }
+  // Capstone's archive keeps it self-contained: file(1) and ldd(1) say so.
+  CHECK(std::system(("file -L " + fixed + " | grep -q 'statically linked'").c_str()) == 0);
+  CHECK(std::system(("ldd " + fixed + " 2>&1 | grep -q 'not a dynamic executable'").c_str()) == 0);
   std::string dir = WorkDir();
   std::vector<std::string> files = RealBinaries(dir, "reachable-set comparison");
   files.push_back("/usr/bin/true");  // with glibc and the loader, as a program
