@@ -68,14 +68,16 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.placement = args.cpus == "same" ? tracer::Placement::kSameCpu : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
+  if (facts) result.trace.containers.push_back(*facts);
   if (args.reachable) {
+    // In a container the analysis can outlast `docker stop`'s grace period: the trace is there first, without it.
+    if (facts) trace::SaveTrace(result.trace, args.output, kExitInternal);
     try {
       result.trace.reachable = reach::AnalyseRecorded(result.trace, reach::RecordingCacheDir(facts.has_value()));
     } catch (const Error& e) {
       PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
     }
   }
-  if (facts) result.trace.containers.push_back(*facts);
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
   if (!args.profile.empty()) {
