@@ -9,11 +9,10 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "reach/decode.h"
 #include "reach/elf_image.h"
@@ -42,11 +41,11 @@ std::string Describe(const Insn& x) {
 }
 
 struct Comparison {
-  size_t zydis = 0;            ///< instructions Zydis decoded
-  size_t same = 0;             ///< identical in both lists
-  size_t differing = 0;        ///< decoded by both, with different facts
-  size_t out_of_step = 0;      ///< Zydis's instructions where one decoder failed, until the two realign
-  size_t syscalls_in_gaps = 0;  ///< syscall instructions (either decoder's) among those: a site one would miss
+  size_t zydis = 0;                      ///< instructions Zydis decoded
+  size_t same = 0;                       ///< identical in both lists
+  size_t differing = 0;                  ///< decoded by both, with different facts
+  size_t out_of_step = 0;                ///< Zydis's instructions where one decoder failed, until the two realign
+  size_t syscalls_in_gaps = 0;           ///< syscall instructions (either decoder's) among those: a site one would miss
   std::vector<std::string> differences;  ///< the first ten of those
 };
 

@@ -1,4 +1,6 @@
 // record --reachable's section (reach/recorded.h): from the executables a trace names, and where its cache goes.
+#include "reach/recorded.h"
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -6,7 +8,6 @@
 
 #include "base/error.h"
 #include "reach/cache.h"
-#include "reach/recorded.h"
 #include "trace/trace.h"
 
 namespace profilegen::reach {
