@@ -22,6 +22,12 @@ bool PtraceOk(long result, const char* request, pid_t tid) {
                     kExitInternal);
 }
 
+std::vector<int> TakenSignals(const RecordOptions& options) {
+  if (!options.forward_signals) return {};
+  if (options.attach_pid) return {SIGINT, SIGTERM, SIGHUP};
+  return {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+}
+
 void Recorder::Resume(pid_t pid, int sig) {
   bool syscall = syscall_mode_;
   long rc = ::ptrace(syscall ? PTRACE_SYSCALL : PTRACE_CONT, pid, nullptr,
@@ -58,9 +64,11 @@ void Recorder::OnSignal(int sig, int si_code) {
   // A terminal's ^C or hangup reaches the whole foreground process group, the command included (si_code
   // SI_KERNEL): forwarding it would deliver it twice. Signals sent with kill() (si_code <= 0) are forwarded.
   if (si_code > 0) return;
+  // Only a signal meant to stop the command is passed on to what it leaves behind when it exits.
+  const bool stop = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
   if (!main_exited_) {
     ::kill(main_pid_, sig);  // not reaped yet, so this pid is still the command's
-    forwarded_signal_ = sig;
+    if (stop) forwarded_signal_ = sig;
     return;
   }
   // The command is gone but its descendants are still running: they get the signal instead.
