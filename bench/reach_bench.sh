@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Scan speed: the whole of glibc (and the loader) analysed from scratch, then the same scan from the cache, and
-# python3 with all its libraries both ways. Prints wall-clock times (best of 3) and the cached/uncached ratio.
+# python3 with all its libraries both ways. Prints wall-clock times (best of 3) and the cached/uncached ratio,
+# for profilegen (Zydis) and profilegen-static (Capstone, the decoder inside containers), and the ratio of the
+# two decoders' uncached times.
 # Usage: bench/reach_bench.sh [BUILD_DIR]
 set -u
-pg=$(realpath "${1:-build}/profilegen")
+build=$(realpath "${1:-build}")
 cache=$(mktemp -d /var/tmp/profilegen-reach-bench.XXXXXX)
 trap 'rm -rf "$cache"' EXIT
 libc=$(realpath /lib/x86_64-linux-gnu/libc.so.6)
@@ -20,8 +22,17 @@ best() {  # best of 3 wall-clock seconds of "$@"; a cold run first empties the c
   echo "$b"
 }
 for target in "$libc" /usr/bin/python3; do
-  uncached=$(cold=1 best "$pg" scan "$target")
-  cached=$(best "$pg" scan "$target")
-  printf '%-40s analysed %6.3f s   cached %6.3f s   ratio %5.1fx\n' "$target" "$uncached" "$cached" \
-    "$(echo "$uncached / $cached" | bc -l)"
+  zydis=""
+  for pg in "$build/profilegen" "$build/profilegen-static"; do
+    [ -x "$pg" ] || { echo "$pg is not built: skipped"; continue; }
+    uncached=$(cold=1 best "$pg" scan "$target")
+    cached=$(best "$pg" scan "$target")
+    printf '%-18s %-40s analysed %6.3f s   cached %6.3f s   ratio %5.1fx\n' "$(basename "$pg")" "$target" \
+      "$uncached" "$cached" "$(echo "$uncached / $cached" | bc -l)"
+    if [ -z "$zydis" ]; then
+      zydis=$uncached
+    else
+      printf '%-18s %-40s Capstone / Zydis uncached: %5.2fx\n' "" "$target" "$(echo "$uncached / $zydis" | bc -l)"
+    fi
+  done
 done

@@ -1,5 +1,3 @@
-#include <algorithm>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -8,8 +6,7 @@
 #include "base/log.h"
 #include "generator/generate.h"
 #include "profile/writer.h"
-#include "reach/cache.h"
-#include "reach/program.h"
+#include "reach/recorded.h"
 #include "cli/commands.h"
 #include "engines/container_record.h"
 #include "engines/run_command.h"
@@ -36,30 +33,6 @@ struct RecordArgs {
   std::vector<std::string> command;
 };
 
-/// record --reachable: the static reachable set of the executables that made the recorded syscalls (and
-/// their libraries), as the trace's schema v2 section. A file gone since (a deleted temporary) is a warning.
-void AddReachable(trace::Trace& t) {
-  std::set<std::string> exes;
-  for (const auto& [key, rec] : t.syscalls) {
-    if (!rec.first.exe.empty()) exes.insert(rec.first.exe);
-  }
-  reach::ScanOptions options;
-  options.cache_dir = reach::DefaultCacheDir();
-  try {
-    reach::Reachability r = reach::AnalyseProgram({exes.begin(), exes.end()}, options);
-    trace::Reachable out;
-    for (const reach::SyscallNumber& n : r.syscalls) {
-      if (auto name = sys::NameOf(n.arch, n.nr)) out.names[n.arch].insert(*name);
-    }
-    for (const reach::BinaryStats& b : r.binaries) out.binaries.push_back(b.path);
-    std::sort(out.binaries.begin(), out.binaries.end());
-    out.unresolved = r.unresolved.size();
-    t.reachable = std::move(out);
-  } catch (const Error& e) {
-    PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
-  }
-}
-
 std::string Summary(const trace::Trace& t, const std::string& output) {
   std::string arches;
   for (sys::ArchToken a : t.Arches()) {
@@ -83,6 +56,7 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   if (!args.host && args.pid == 0 && args.container_facts.empty() && engines::IsContainerRun(args.command)) {
     if (!args.profile.empty()) throw Error("--profile is not supported with a container: run `profilegen generate`");
     std::vector<std::string> inner_flags = {"--cpus", args.cpus};
+    if (args.reachable) inner_flags.push_back("--reachable");  // analysed inside, where the image's files are
     return engines::RecordContainer({args.command, args.output, args.static_binary, args.quiet, inner_flags});
   }
   std::optional<trace::ContainerFacts> facts;
@@ -94,8 +68,16 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
   options.placement = args.cpus == "same" ? tracer::Placement::kSameCpu : tracer::Placement::kFree;
   for (const std::string& path : args.known) options.known.push_back(trace::LoadTrace(path));
   tracer::RecordResult result = tracer::Record(options);
-  if (args.reachable) AddReachable(result.trace);
   if (facts) result.trace.containers.push_back(*facts);
+  if (args.reachable) {
+    // In a container the analysis can outlast `docker stop`'s grace period: the trace is there first, without it.
+    if (facts) trace::SaveTrace(result.trace, args.output, kExitInternal);
+    try {
+      result.trace.reachable = reach::AnalyseRecorded(result.trace, reach::RecordingCacheDir(facts.has_value()));
+    } catch (const Error& e) {
+      PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
+    }
+  }
   trace::SaveTrace(result.trace, args.output, kExitInternal);
   if (!args.quiet) PrintInfo(Summary(result.trace, args.output));
   if (!args.profile.empty()) {
@@ -143,7 +125,8 @@ void SetupRecord(CLI::App& sub, std::function<int()>& run) {
                "With --profile: the container runs with no-new-privileges (smaller runtime layer)");
   sub.add_flag("--reachable", args->reachable,
                "Also store the syscalls the recorded executables and their libraries can reach (static analysis, "
-               "cached; trace schema v2)");
+               "cached; trace schema v2). With docker/podman run: analysed inside the container, on the image's "
+               "files");
   sub.add_flag("--no-seccomp", args->no_seccomp, "Use PTRACE_SYSCALL (two stops per syscall) instead of a seccomp filter");
   sub.add_flag("--host", args->host,
                "With `docker run`/`podman run`: record the engine's client itself, not the container");

@@ -10,6 +10,7 @@
 #include "base/atomic_file.h"
 #include "base/error.h"
 #include "reach/analyse.h"
+#include "reach/decode.h"
 #include "reach/elf_image.h"
 
 namespace profilegen::reach {
@@ -66,7 +67,8 @@ SummaryLoad LoadSummary(const std::string& path, const std::string& cache_dir) {
   std::vector<uint8_t> bytes = ReadBinaryFile(path);
   std::string entry;
   if (!cache_dir.empty()) {
-    entry = cache_dir + "/" + ContentHash(bytes) + "-v" + std::to_string(kAnalysisVersion) + ".msgpack";
+    entry = cache_dir + "/" + ContentHash(bytes) + "-v" + std::to_string(kAnalysisVersion) + "-" + DecoderName() +
+            ".msgpack";
     std::vector<uint8_t> cached;
     if (ReadCacheFile(entry, cached)) {
       try {

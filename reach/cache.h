@@ -10,7 +10,7 @@ namespace profilegen::reach {
 /// when none can be determined (caching is then off).
 std::string DefaultCacheDir();
 
-/// A content hash of `bytes` (hex), the cache key together with kAnalysisVersion.
+/// A content hash of `bytes` (hex), the cache key together with kAnalysisVersion and the DecoderName().
 std::string ContentHash(const std::vector<uint8_t>& bytes);
 
 struct SummaryLoad {

@@ -1,7 +1,9 @@
 #pragma once
-/// x86 machine code -> a compact instruction list (Zydis): what the reachability analysis needs of each
-/// instruction (branches and their targets, syscall instructions, constant moves, registers written) and the
-/// code addresses the code takes.
+/// x86 machine code -> a compact instruction list: what the reachability analysis needs of each instruction
+/// (branches and their targets, syscall instructions, constant moves, registers written) and the code addresses
+/// the code takes. Two decoders give the same list: Zydis (decode_zydis.cpp) in the dynamically linked
+/// profilegen, Capstone (decode_capstone.cpp) in profilegen-static, which runs inside container images and
+/// needs a static archive (Debian ships one for Capstone only). tests/reach/decoders_test.cpp compares them.
 #include <cstdint>
 #include <string>
 #include <unordered_map>
@@ -48,7 +50,21 @@ struct Decoded {
   std::vector<std::pair<uint64_t, std::string>> import_loads;
 };
 
-/// Decodes every code section of `image` linearly (an undecodable byte becomes a one-byte stop).
+/// Decodes every code section of `image` linearly (an undecodable byte becomes a one-byte stop), with this
+/// build's decoder: reach/decode.cpp (Zydis) in profilegen, reach/static/decode.cpp (Capstone) in
+/// profilegen-static.
 Decoded DecodeImage(const ElfImage& image);
+
+/// "zydis" or "capstone": the decoder DecodeImage uses, part of the analysis cache's key (the two agree on what
+/// they both decode, but a summary is served only to the decoder that made it).
+const char* DecoderName();
+
+/// The same with Zydis (linked only where used: the Zydis library is shared).
+Decoded DecodeWithZydis(const ElfImage& image);
+
+/// The same with Capstone 4. Capstone 4.0.2 cannot decode some newer instructions (AVX-512BW/VL forms, rdpkru,
+/// wrpkru): each becomes one-byte stops and the decoding is out of step until it realigns, a few instructions
+/// later; glibc has them only in string functions and pkey wrappers, which make no syscalls.
+Decoded DecodeWithCapstone(const ElfImage& image);
 
 }  // namespace profilegen::reach

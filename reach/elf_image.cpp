@@ -343,6 +343,15 @@ bool ElfImage::InCode(uint64_t addr) const {
   return false;
 }
 
+int ElfImage::PcThunkRegister(uint64_t target) const {
+  for (const CodeSection& s : code) {
+    if (target < s.addr || target - s.addr + 4 > s.bytes.size()) continue;
+    const uint8_t* b = s.bytes.data() + (target - s.addr);
+    if (b[0] == 0x8b && (b[1] & 0xc7) == 0x04 && b[2] == 0x24 && b[3] == 0xc3) return (b[1] >> 3) & 7;
+  }
+  return -1;
+}
+
 ElfImage ParseElf(const std::string& path, const std::vector<uint8_t>& bytes) {
   ElfImage image;
   image.path = path;

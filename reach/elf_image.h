@@ -42,6 +42,10 @@ struct ElfImage {
 
   /// Whether `addr` lies in one of the code sections.
   bool InCode(uint64_t addr) const;
+
+  /// i386 position-independent code calls a thunk `mov reg, [esp]; ret` to learn its address: the register
+  /// index it writes, or -1 when `target` is not such a thunk (both decoders ask).
+  int PcThunkRegister(uint64_t target) const;
 };
 
 /// Reads `path`. Throws Error naming the file when it is not a readable x86 ELF file.
