@@ -46,7 +46,10 @@ void AddReachable(trace::Trace& t) {
   reach::ScanOptions options;
   options.cache_dir = reach::DefaultCacheDir();
   try {
-    reach::Reachability r = reach::AnalyseProgram({exes.begin(), exes.end()}, options);
+    // t.mapped: every file the recording mapped executable, so the libraries it dlopen'd are analysed too.
+    reach::Reachability r =
+        reach::AnalyseProgram({exes.begin(), exes.end()}, options, {t.mapped.begin(), t.mapped.end()});
+    for (const std::string& m : r.unreadable_mapped) PrintWarning("--reachable: not analysed: " + m);
     trace::Reachable out;
     for (const reach::SyscallNumber& n : r.syscalls) {
       if (auto name = sys::NameOf(n.arch, n.nr)) out.names[n.arch].insert(*name);

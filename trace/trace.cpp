@@ -109,6 +109,7 @@ std::string SerializeTrace(const Trace& t) {
     list.push_back(std::move(e));
   }
   doc["syscalls"] = std::move(list);
+  if (!t.mapped.empty()) doc["mapped"] = MappedJson(t.mapped);
   if (t.reachable) doc["reachable"] = ReachableJson(*t.reachable);  // schema v2
   return DumpCanonical(doc);
 }
@@ -134,6 +135,7 @@ void Merge(Trace& into, const Trace& from) {
   into.runs += from.runs;
   into.tasks += from.tasks;
   MergeReachable(into.reachable, from.reachable);
+  into.mapped.insert(from.mapped.begin(), from.mapped.end());
 }
 
 Trace MergeAll(const std::vector<Trace>& traces) {

@@ -17,7 +17,7 @@ namespace profilegen::tracer {
 namespace {
 
 constexpr long kAttachOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-                                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
+                                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
 
 /// Why PTRACE_SEIZE of `tid` gave EPERM, from /proc/TID/status.
 enum class Refusal {
@@ -112,6 +112,7 @@ void Recorder::Detach() {
         tasks_.OnCreated(static_cast<pid_t>(child));
       }
     }
+    NoteMappings(pid);  // what it has mapped so far: it goes on without us
     // A signal-delivery stop's signal goes on with the detach, or it would be lost.
     int sig = ws.kind() == WaitStatus::Kind::kSignalStop ? ws.stop_signal() : 0;
     PtraceOk(::ptrace(PTRACE_DETACH, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig))), "PTRACE_DETACH",

@@ -10,6 +10,7 @@
 
 #include "base/error.h"
 #include "tracer/decode.h"
+#include "tracer/mappings.h"
 #include "tracer/process.h"
 #include "tracer/recorder_impl.h"
 
@@ -112,6 +113,11 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
           }
           break;
         }
+        case PTRACE_EVENT_EXIT:
+          // The task is about to go, its mappings still there: for the last (or the exit_group calling) thread
+          // of a process the last chance to see what it dlopen'd. (Threads killed by exit_group get no stop.)
+          if (!task.pre_exec) NoteMappings(pid);
+          break;
         case PTRACE_EVENT_EXEC: {
           // After an exec from a non-leader thread the thread takes the leader's tid; the old tid is gone
           // without an exit report.
@@ -141,6 +147,8 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
       Resume(pid, 0);
       return;
     case WaitStatus::Kind::kSignalStop:
+      // A signal that kills the process ends it without any exit stop: look at its mappings while we can.
+      if (KillsByDefault(ws.stop_signal()) && !task.pre_exec) NoteMappings(pid);
       Resume(pid, ws.stop_signal());
       return;
   }
@@ -179,6 +187,11 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
   }
   auto [arch, number] = DecodeSyscall(info.arch, static_cast<uint64_t>(nr));
   const trace::SyscallRecord& rec = RecordSyscall(pid, arch, number, args);
+  // An execve replaces the process's mappings: what the old program mapped is read now, at the entry stop
+  // (the filter always stops on execve and execveat, --known or not).
+  if (task != nullptr && !task->pre_exec && rec.name && (*rec.name == "execve" || *rec.name == "execveat")) {
+    NoteMappings(pid);
+  }
   if (!syscall_mode_ && rec.name) OnOwnFilter(*rec.name, args);
 }
 
@@ -193,6 +206,8 @@ void Recorder::OnOwnFilter(const std::string& name, const uint64_t* args) {
                   (name == "prctl" && args[0] == PR_SET_SECCOMP && args[1] == SECCOMP_MODE_FILTER);
   if (installs) syscall_mode_ = true;
 }
+
+void Recorder::NoteMappings(pid_t pid) { AddExecutableMappings(pid, mapped_); }
 
 const trace::SyscallRecord& Recorder::RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr,
                                                     const uint64_t* args) {
@@ -227,6 +242,7 @@ trace::Trace Recorder::BuildTrace() {
   t.host_arch = sys::HostArch();
   t.exit = exit_;
   t.tasks = tasks_.seen();
+  t.mapped = mapped_;
   for (auto& [key, rec] : records_) t.syscalls.emplace(trace::SyscallKey{rec.arch, rec.nr}, std::move(rec));
   // --known: entries the filter let through unseen are carried over as they were.
   for (const trace::Trace& known : options_.known) {
