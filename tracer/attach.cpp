@@ -17,7 +17,7 @@ namespace profilegen::tracer {
 namespace {
 
 constexpr long kAttachOptions = PTRACE_O_TRACESYSGOOD | PTRACE_O_TRACECLONE | PTRACE_O_TRACEFORK |
-                                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC | PTRACE_O_TRACEEXIT;
+                                PTRACE_O_TRACEVFORK | PTRACE_O_TRACEEXEC;
 
 /// Why PTRACE_SEIZE of `tid` gave EPERM, from /proc/TID/status.
 enum class Refusal {
@@ -76,7 +76,7 @@ void Recorder::Attach() {
         throw SystemError("cannot attach to pid " + std::to_string(tid) + " (ptrace PTRACE_SEIZE)", e, kExitInternal);
       }
       found = true;
-      tasks_.AddOwn(tid, TaskState::kNew);
+      tasks_.AddOwn(tid, TaskState::kNew).leader = tid == pid;
       // Each task reports a PTRACE_EVENT_STOP for the interrupt; the loop resumes it with PTRACE_SYSCALL.
       PtraceOk(::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr), "PTRACE_INTERRUPT", tid);
     }

@@ -40,6 +40,7 @@ class Recorder {
   void Resume(pid_t pid, int sig);
   const trace::SyscallRecord& RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args);
   void OnOwnFilter(const std::string& name, const uint64_t* args);
+  static bool EndsMappings(const std::string& name, bool leader);
   void NoteMappings(pid_t pid);
   trace::Trace BuildTrace();
 
