@@ -1,7 +1,8 @@
 #pragma once
 /// Which files a traced process has mapped executable: its program, the dynamic loader, the libraries it needs
 /// and the ones it dlopen'd (python's extension modules, NSS and gconv modules, server plugins). The recorder
-/// reads them at the moments a process's mappings are about to go (its exit, its execve), not at every mmap.
+/// reads them at the moments a process's mappings are about to go (execve, exit_group, a fatal signal), not at
+/// every mmap.
 #include <sys/types.h>
 
 #include <set>

@@ -2,8 +2,8 @@
 // one of the ways a process's mappings can go (the recorder must read them before each):
 //   dlopen_host PLUGIN.so               return from main (exit_group from the main thread)
 //   dlopen_host PLUGIN.so call          also run the plugin's function
-//   dlopen_host PLUGIN.so thread        a second thread loads it and calls exit() while main waits for it
-//   dlopen_host PLUGIN.so signal        killed by SIGTERM (no exit stop for anyone)
+//   dlopen_host PLUGIN.so thread        a second thread loads it and calls exit() (exit_group) while main waits
+//   dlopen_host PLUGIN.so signal        killed by SIGTERM (ends the process without a syscall)
 //   dlopen_host PLUGIN.so exec PROG...  execvp(PROG...) after loading it (the mappings are replaced)
 // The plugin's syscall (syncfs) is one nothing else here makes: static reachability finds it only when it
 // analyses the libraries the recording saw mapped (tests/reach/dlopen_test.cpp).
@@ -31,7 +31,7 @@ static void* LoadAndExit(void* unused) {
   Load();
   puts("plugin loaded");
   fflush(stdout);
-  exit(0);  // exit_group from this thread: the main thread, blocked in join, gets no exit stop
+  exit(0);  // exit_group from a thread that is not the main one, as Go programs often end
 }
 
 int main(int argc, char** argv) {

@@ -1,5 +1,5 @@
 // Libraries loaded with dlopen in the reachable set: the files a recording saw mapped (trace "mapped", read by
-// the tracer at each process's exit, execve and fatal signal) are analysed with the executables, and a dlopen'd
+// the tracer at each execve, exit_group and fatal signal) are analysed with the executables, and a dlopen'd
 // library's own syscalls become reachable. Oracle: the sample plugin's syncfs, which nothing else makes, is
 // observed when the plugin runs and must be reachable when it is only loaded.
 #include <limits.h>
