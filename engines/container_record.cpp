@@ -12,6 +12,7 @@
 #include "engines/engine_answers.h"
 #include "engines/engine_query.h"
 #include "engines/file_stamp.h"
+#include "engines/late_facts.h"
 #include "engines/output_folder.h"
 #include "engines/recording_run.h"
 #include "engines/run_command.h"
@@ -49,6 +50,24 @@ void Summarise(const std::string& path, const trace::ContainerFacts& facts) {
             (facts.runtime_version.empty() ? "" : " " + facts.runtime_version) + ") -> " + path);
 }
 
+// Joins the engine's facts asked during the run and, when the container wrote its partial trace, completes it
+// at `output`. Returns the completed facts. A failed question leaves no partial trace behind.
+trace::ContainerFacts CompleteLateFacts(EngineAnswers& answers, trace::ContainerFacts facts, const std::string& partial,
+                                        const std::string& output, bool written) {
+  trace::ContainerFacts engine;
+  try {
+    engine = JoinFacts(answers);
+  } catch (...) {
+    ::unlink(partial.c_str());
+    throw;
+  }
+  facts.engine_version = engine.engine_version;
+  facts.runtime = engine.runtime;
+  facts.runtime_version = engine.runtime_version;
+  if (written) CompleteTrace(partial, output, facts);
+  return facts;
+}
+
 }  // namespace
 
 int RecordContainer(const ContainerRecordOptions& options) {
@@ -58,8 +77,12 @@ int RecordContainer(const ContainerRecordOptions& options) {
   RecordingSetup setup;
   setup.static_binary = FindStaticProfilegen(options.static_binary);
   bool rootfs = run.engine == Engine::kPodman && run.Flag("rootfs");
-  EngineAnswers answers = AskEngine(run, !rootfs);
+  // In the foreground the engine's facts may still be asked while the container runs (late_facts.h); with -d
+  // nobody is left to complete the trace, so they are awaited first.
+  EngineAnswers answers = AskEngine(run, !rootfs, !run.Flag("detach"));
+  bool late = answers.pending.valid();
   trace::ContainerFacts facts = answers.facts;
+  if (late) facts.runtime = kPendingRuntime;
   const ImageConfig& image = answers.image;
   facts.image = run.image;
   facts.image_id = image.id;
@@ -69,22 +92,25 @@ int RecordContainer(const ContainerRecordOptions& options) {
   // The trace is written by the container's user: --user, else the image's USER.
   OutputFolder out_folder(dir, run.Last("user").value_or(image.user), run.Flag("detach"));
   setup.output_dir = out_folder.MountSource();
-  setup.output_name = name;
+  setup.output_name = late ? PartialTraceName(name) : name;
   setup.facts_json = trace::ContainerFactsJson(facts).dump();
   setup.record_flags = options.record_flags;
   if (!options.quiet) {
     PrintInfo("recording the " + facts.engine + " container's command (" + Join(setup.command) + "); the run gets " +
               Join(AddedOptions(run, setup)) + " for the recording only");
   }
-  std::string output = dir + "/" + name;
-  FileStamp before = StampOf(output);
+  std::string output = dir + "/" + name, written_path = dir + "/" + setup.output_name;
+  if (late) ::unlink(written_path.c_str());  // a partial trace left by an earlier, interrupted record
+  FileStamp before = StampOf(written_path);
   int status = RunForeground(RecordingArgv(run, setup));
-  out_folder.Finish(name);
+  out_folder.Finish(setup.output_name);
+  bool written = StampOf(written_path) != before;
+  if (late) facts = CompleteLateFacts(answers, facts, written_path, output, written);
   if (run.Flag("detach")) {
     if (!options.quiet && status == 0) PrintInfo("the trace is written to " + output + " when the container stops");
     return status;
   }
-  if (StampOf(output) == before) {
+  if (!written) {
     PrintWarning("no trace was written to " + output + " (" + run.program + " run exited with " +
                  std::to_string(status) + "; a container killed with SIGKILL cannot write one)");
   } else if (!options.quiet) {

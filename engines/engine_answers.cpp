@@ -1,9 +1,9 @@
 #include "engines/engine_answers.h"
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <exception>
-#include <future>
 
 #include "engines/cached_answers.h"
 #include "engines/facts_cache.h"
@@ -20,24 +20,30 @@ trace::ContainerFacts FromCache(const RunCommand& run, const CachedFacts& cached
   return facts;
 }
 
-/// Both questions to the engine, side by side (podman info alone takes ~0.9 s here).
-std::pair<EngineInfo, ImageConfig> AskBoth(const RunCommand& run, bool with_image) {
-  std::future<EngineInfo> info = std::async(std::launch::async, [&run] { return QueryEngine(run); });
-  ImageConfig image;
-  std::exception_ptr image_error;
-  try {
-    if (with_image) image = QueryImage(run);
-  } catch (...) {
-    image_error = std::current_exception();
-  }
-  EngineInfo engine = info.get();
-  if (image_error) std::rethrow_exception(image_error);
-  return {engine, image};
+/// The facts question, on its own thread: asked in its own process group (a ^C at the terminal is meant for
+/// the container, and record still needs the answer), with the signals RunForeground forwards blocked here so
+/// that they reach the thread that forwards them; stored in the cache under `key` when there is one.
+std::future<EngineInfo> AskFacts(const RunCommand& run, const std::optional<CacheKey>& key, const std::string& dir) {
+  return std::async(std::launch::async, [run, key, dir] {
+    sigset_t forwarded;
+    sigemptyset(&forwarded);
+    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
+    ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+    EngineInfo engine = QueryEngine(run, ProcessGroup::kOwn);
+    if (key) {
+      StoreCacheEntry(
+          dir, *key,
+          CachedFactsJson(
+              {engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version, engine.runtime_path,
+               engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path), engine.image_index}));
+    }
+    return engine;
+  });
 }
 
 }  // namespace
 
-EngineAnswers AskEngine(const RunCommand& run, bool with_image) {
+EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts) {
   std::optional<CacheKey> key;
   std::string dir;
   Getenv env = ProcessEnvironment();
@@ -52,18 +58,21 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image) {
     if (cached && !RuntimeUnchanged(*cached, StampOf)) cached.reset();
   }
   if (!cached) {
-    auto [engine, image] = AskBoth(run, with_image);
-    if (key) {
-      StoreCacheEntry(
-          dir, *key,
-          CachedFactsJson(
-              {engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version, engine.runtime_path,
-               engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path), engine.image_index}));
+    EngineAnswers out;
+    out.facts.engine = EngineName(run.engine);
+    out.pending = AskFacts(run, key, dir);
+    try {
+      if (with_image) out.image = QueryImage(run);
+    } catch (...) {
+      std::exception_ptr image_error = std::current_exception();
+      out.pending.get();  // throws the engine's error, if it has one
+      std::rethrow_exception(image_error);
     }
     // The image's answer is not stored: its key (the store's index stamp) was not taken before it was asked.
-    return {engine.facts, image};
+    if (!defer_facts) out.facts = JoinFacts(out);
+    return out;
   }
-  EngineAnswers out{FromCache(run, *cached), {}};
+  EngineAnswers out{FromCache(run, *cached), {}, {}};
   if (!with_image) return out;
   std::optional<CacheKey> image_key = PodmanImageKey(*key, *cached, run, env);
   if (image_key) {
@@ -77,6 +86,11 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image) {
   out.image = QueryImage(run);
   if (image_key) StoreCacheEntry(dir, *image_key, ImageConfigJson(out.image));
   return out;
+}
+
+trace::ContainerFacts JoinFacts(EngineAnswers& answers) {
+  if (answers.pending.valid()) answers.facts = answers.pending.get().facts;
+  return answers.facts;
 }
 
 }  // namespace profilegen::engines

@@ -35,6 +35,50 @@ std::string FirstLine(const std::string& text) {
   return text.substr(start, end == std::string::npos ? std::string::npos : end - start);
 }
 
+// The msg="..." of a logrus line (time="..." level=error msg="..."), unquoted; the whole line if it has none.
+std::string LoggedMessage(const std::string& line) {
+  size_t at = line.find(" msg=\"");
+  if (at == std::string::npos) return line;
+  std::string out;
+  for (size_t i = at + 6; i < line.size(); ++i) {
+    if (line[i] == '\\' && i + 1 < line.size()) {
+      out += line[++i];
+    } else if (line[i] == '"') {
+      break;
+    } else {
+      out += line[i];
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ErrorLine(const std::string& err) {
+  std::string logged_error, fallback;
+  size_t start = 0;
+  while (start < err.size()) {
+    size_t end = err.find('\n', start);
+    if (end == std::string::npos) end = err.size();
+    std::string line = err.substr(start, end - start);
+    start = end + 1;
+    if (line.rfind("Error: ", 0) == 0) return line;
+    bool logged = line.rfind("time=\"", 0) == 0 && line.find(" level=") != std::string::npos;
+    if (logged && logged_error.empty() &&
+        (line.find(" level=error ") != std::string::npos || line.find(" level=fatal ") != std::string::npos)) {
+      logged_error = LoggedMessage(line);
+    }
+    bool warning = (logged && line.find(" level=error ") == std::string::npos &&
+                    line.find(" level=fatal ") == std::string::npos) ||
+                   line.rfind("WARN", 0) == 0;
+    if (fallback.empty() && !warning && line.find_first_not_of(' ') != std::string::npos) fallback = line;
+  }
+  if (!logged_error.empty()) return logged_error;
+  return fallback.empty() ? FirstLine(err) : fallback;
+}
+
+namespace {
+
 std::vector<std::string> Client(const RunCommand& run, std::initializer_list<std::string> words) {
   std::vector<std::string> argv{run.program};
   argv.insert(argv.end(), run.global_words.begin(), run.global_words.end());
@@ -132,24 +176,25 @@ std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConf
   return entry;
 }
 
-EngineInfo QueryEngine(const RunCommand& run) {
+EngineInfo QueryEngine(const RunCommand& run, ProcessGroup group) {
   const char* name = EngineName(run.engine);
-  Captured info = run.engine == Engine::kDocker ? RunCapture(Client(run, {"info", "--format", "{{json .}}"}))
-                                                : RunCapture(Client(run, {"info", "--format", "json"}));
+  Captured info = run.engine == Engine::kDocker ? RunCapture(Client(run, {"info", "--format", "{{json .}}"}), group)
+                                                : RunCapture(Client(run, {"info", "--format", "json"}), group);
   if (info.status == kExitNotFound && info.err.empty()) {
     Fail(run.program + " is not installed (not found in PATH): install " + name + " or record it with --host");
   }
   if (info.status != 0 || FirstLine(info.out).empty()) {
-    std::string why = FirstLine(info.err);
-    Fail(std::string(name) + " is not reachable (" + run.program + " info failed" + (why.empty() ? "" : ": " + why) +
-         ")" + (run.engine == Engine::kDocker ? ": is the daemon running, and DOCKER_HOST or -H right?" : ""));
+    std::string why = ErrorLine(info.err);
+    std::string what = run.engine == Engine::kDocker ? "docker is not reachable" : "podman does not work here";
+    Fail(what + " (" + run.program + " info failed" + (why.empty() ? "" : ": " + why) + ")" +
+         (run.engine == Engine::kDocker ? ": is the daemon running, and DOCKER_HOST or -H right?" : ""));
   }
   EngineInfo out;
   out.facts = ParseEngineInfo(run.engine, info.out, run.Last("runtime"));
   if (out.facts.runtime_version.empty()) {
     // The runtime's own answer, when it is a program in PATH (docker's runc and crun are).
     std::string program = out.facts.runtime == "io.containerd.runc.v2" ? "runc" : out.facts.runtime;
-    Captured v = RunCapture({program, "--version"});
+    Captured v = RunCapture({program, "--version"}, group);
     if (v.status == 0) out.facts.runtime_version = ParseRuntimeVersion(v.out);
   }
   out.runtime_path = ParseRuntimePath(run.engine, info.out);
@@ -161,11 +206,11 @@ ImageConfig QueryImage(const RunCommand& run) {
   Captured c = RunCapture(Client(run, {"image", "inspect", run.image}));
   if (c.status != 0) {
     // As `run` would: pull a missing image, unless told not to.
-    std::string why = FirstLine(c.err);
+    std::string why = ErrorLine(c.err);
     if (run.Last("pull").value_or("missing") != "never") {
       Captured pull = RunCapture(Client(run, {"pull", run.image}));
       if (pull.status == 0) c = RunCapture(Client(run, {"image", "inspect", run.image}));
-      if (pull.status != 0) why = FirstLine(pull.err);
+      if (pull.status != 0) why = ErrorLine(pull.err);
     }
     if (c.status != 0) {
       Fail("image " + run.image + " is not in " + EngineName(run.engine) + "'s store and could not be pulled (" + why +

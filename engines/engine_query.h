@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "engines/run_command.h"
+#include "engines/subprocess.h"
 #include "trace/container.h"
 
 namespace profilegen::engines {
@@ -33,6 +34,11 @@ std::string ParseRuntimePath(Engine engine, const std::string& json_text);
 /// "runc version 1.1.5+ds1\ncommit: ..." -> "1.1.5+ds1"; "crun version 1.8.1\n..." -> "1.8.1"; "" if unknown.
 std::string ParseRuntimeVersion(const std::string& version_output);
 
+/// The line of a client's stderr that says what failed: podman's `Error: ...` line (it prints logrus
+/// warnings first, rootless: `"/" is not a shared mount`), else the message of its first logrus error line,
+/// else the first line that is neither a warning nor logged below error level.
+std::string ErrorLine(const std::string& err);
+
 /// The container that `docker run` would start: entrypoint + command as the engine decides them from the run
 /// options (--entrypoint, COMMAND) and the image's config. Throws Error (125) when there is none.
 std::vector<std::string> ContainerCommand(const RunCommand& run, const ImageConfig& image);
@@ -49,8 +55,8 @@ struct EngineInfo {
 
 /// Asks the engine (runs the client with the run's global options), uncached (engine_answers.h caches). Throws
 /// Error (125) with one line when the engine is not installed, not reachable, or the image is missing and
-/// cannot be pulled.
-EngineInfo QueryEngine(const RunCommand& run);
+/// cannot be pulled. `group`: where QueryEngine's programs run (subprocess.h).
+EngineInfo QueryEngine(const RunCommand& run, ProcessGroup group = ProcessGroup::kShared);
 ImageConfig QueryImage(const RunCommand& run);
 
 }  // namespace profilegen::engines

@@ -40,17 +40,19 @@ bool IsRootUser(const std::string& user) {
   return u.empty() || u == "root" || (IsNumber(u) && std::stoul(u) == 0);
 }
 
-bool UserCanWrite(const std::string& user, unsigned mode, unsigned owner_uid) {
+bool UserCanWrite(const std::string& user, unsigned mode, std::optional<unsigned> owner_uid) {
   if ((mode & 0003) == 0003) return true;  // others may write and enter
   std::string u = UserPart(user);
-  return IsNumber(u) && std::stoul(u) == owner_uid && (mode & 0300) == 0300;
+  return owner_uid && IsNumber(u) && std::stoul(u) == *owner_uid && (mode & 0300) == 0300;
 }
 
 OutputFolder::OutputFolder(const std::string& dir, const std::string& user, bool detach) : dir_(dir) {
   if (IsRootUser(user)) return;
   struct stat st;
   if (::stat(dir.c_str(), &st) != 0) throw SystemError("output folder " + dir, errno);
-  if (UserCanWrite(user, st.st_mode, st.st_uid)) return;
+  // Run by a user other than root, the engine is rootless: container uids are mapped to subordinate ids.
+  std::optional<unsigned> owner = ::geteuid() == 0 ? std::optional<unsigned>(st.st_uid) : std::nullopt;
+  if (UserCanWrite(user, st.st_mode, owner)) return;
   if (detach) {
     throw Error("the container runs as user " + user + ", who cannot write the output folder " + dir +
                     ", and with -d profilegen cannot move the trace there after the run: make the folder "

@@ -5,6 +5,7 @@
 /// who cannot write it gets a fresh staging folder inside it (mode 0777, so that any uid mapping can write
 /// it), and the host moves the trace into place after the run and removes the folder; with `-d` nobody is
 /// there to move it, so that case is an error asking for a writable folder.
+#include <optional>
 #include <string>
 
 namespace profilegen::engines {
@@ -16,7 +17,9 @@ bool IsRootUser(const std::string& user);
 /// Whether the container user `user` (not root) can surely write the folder whose mode and owner are given:
 /// writable by others, or owned by that numeric uid and writable by its owner. Names are not resolved (they
 /// are the image's, not the host's), so a name counts as unable unless the folder is writable by others.
-bool UserCanWrite(const std::string& user, unsigned mode, unsigned owner_uid);
+/// `owner_uid` is nullopt when the container's uids are not the host's (a rootless engine maps container uid
+/// N > 0 to a subordinate id, so no host owner is that user).
+bool UserCanWrite(const std::string& user, unsigned mode, std::optional<unsigned> owner_uid);
 
 class OutputFolder {
  public:

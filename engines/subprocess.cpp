@@ -40,10 +40,10 @@ int Wait(pid_t pid) {
 }
 
 // Spawns argv; ENOENT (not in PATH) becomes status 127 with pid 0.
-pid_t Spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* actions) {
+pid_t Spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* actions, posix_spawnattr_t* attr) {
   std::vector<char*> args = Argv(argv);
   pid_t pid = 0;
-  int rc = ::posix_spawnp(&pid, args[0], actions, nullptr, args.data(), environ);
+  int rc = ::posix_spawnp(&pid, args[0], actions, attr, args.data(), environ);
   if (rc == ENOENT) return 0;
   if (rc != 0) throw SystemError("cannot run " + argv[0], rc);
   return pid;
@@ -58,7 +58,7 @@ void Forward(int sig) {
 
 }  // namespace
 
-Captured RunCapture(const std::vector<std::string>& argv) {
+Captured RunCapture(const std::vector<std::string>& argv, ProcessGroup group) {
   int out_pipe[2], err_pipe[2];
   if (::pipe2(out_pipe, O_CLOEXEC) != 0) throw SystemError("pipe", errno);
   UniqueFd out_r(out_pipe[0]), out_w(out_pipe[1]);
@@ -69,14 +69,29 @@ Captured RunCapture(const std::vector<std::string>& argv) {
   ::posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   ::posix_spawn_file_actions_adddup2(&actions, out_w.get(), 1);
   ::posix_spawn_file_actions_adddup2(&actions, err_w.get(), 2);
+  // A query may be asked from a thread that blocks the signals RunForeground forwards: the program gets none
+  // blocked.
+  posix_spawnattr_t attr;
+  ::posix_spawnattr_init(&attr);
+  sigset_t none;
+  sigemptyset(&none);
+  ::posix_spawnattr_setsigmask(&attr, &none);
+  short flags = POSIX_SPAWN_SETSIGMASK;
+  if (group == ProcessGroup::kOwn) {
+    ::posix_spawnattr_setpgroup(&attr, 0);
+    flags |= POSIX_SPAWN_SETPGROUP;
+  }
+  ::posix_spawnattr_setflags(&attr, flags);
   pid_t pid;
   try {
-    pid = Spawn(argv, &actions);
+    pid = Spawn(argv, &actions, &attr);
   } catch (...) {
     ::posix_spawn_file_actions_destroy(&actions);
+    ::posix_spawnattr_destroy(&attr);
     throw;
   }
   ::posix_spawn_file_actions_destroy(&actions);
+  ::posix_spawnattr_destroy(&attr);
   Captured c;
   if (pid == 0) {
     c.status = kExitNotFound;

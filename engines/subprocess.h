@@ -12,9 +12,15 @@ struct Captured {
   std::string err;  ///< stderr
 };
 
+/// Which process group a captured query runs in: profilegen's own (a ^C at the terminal stops it together with
+/// profilegen), or a new one (a question asked while the container runs in the foreground must not die of the
+/// ^C that is meant for the container: record still needs its answer to complete the trace).
+enum class ProcessGroup { kShared, kOwn };
+
 /// Runs argv (looked up in PATH) with stdin from /dev/null, and collects its output. Never throws for the
-/// program's own failure (see status); throws Error (125) when it cannot be started for another reason.
-Captured RunCapture(const std::vector<std::string>& argv);
+/// program's own failure (see status); throws Error (125) when it cannot be started for another reason. The
+/// program starts with no signal blocked, whatever the calling thread blocks.
+Captured RunCapture(const std::vector<std::string>& argv, ProcessGroup group = ProcessGroup::kShared);
 
 /// Runs argv with this process's stdin, stdout and stderr; SIGINT, SIGTERM and SIGHUP sent to profilegen
 /// while it runs are passed on to it. Returns its exit code (128+N when killed by signal N; 127 not found).

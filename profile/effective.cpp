@@ -7,6 +7,8 @@
 
 namespace profilegen::profile {
 
+const char* EngineName(Engine engine) { return engine == Engine::kPodman ? "podman" : "docker"; }
+
 const std::set<std::string>& DefaultCaps() {
   // moby's oci/caps DefaultCapabilities().
   static const std::set<std::string> caps{

@@ -16,6 +16,8 @@
 namespace profilegen::profile {
 
 enum class Engine { kDocker, kPodman };
+/// "docker" or "podman".
+const char* EngineName(Engine engine);
 
 /// What the profile is evaluated for.
 struct Target {

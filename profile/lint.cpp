@@ -440,9 +440,10 @@ void Lint::Document(const DocumentInfo& doc, const Profile& p) {
                                  ", so no program can start under this profile");
   }
   if (!notify_path_.empty() && p.listener_path.empty()) {
-    log_.Error(notify_path_,
-               "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
-               "without it");
+    // A warning here: what happens depends on the runtime (validate says: runc refuses it, crun starts).
+    log_.Warn(notify_path_,
+              "SCMP_ACT_NOTIFY needs \"listenerPath\" (the seccomp agent's socket): runc fails "
+              "without it");
   }
 }
 

@@ -31,7 +31,7 @@ ordered_json RuleToJson(const profile::EffectiveRule& r) {
 
 ordered_json TargetToJson(const profile::Target& t) {
   ordered_json j;
-  j["engine"] = EngineName(t.engine);
+  j["engine"] = profile::EngineName(t.engine);
   j["arch"] = ArchScmp(t.arch);
   j["caps"] = std::vector<std::string>(t.caps.begin(), t.caps.end());
   j["kernel"] = std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor);

@@ -47,8 +47,6 @@ std::set<std::string> ParseCaps(const std::string& text) {
 
 }  // namespace
 
-std::string EngineName(profile::Engine engine) { return engine == profile::Engine::kPodman ? "podman" : "docker"; }
-
 std::string ArchNative(sys::ArchToken arch) {
   if (auto info = sys::ArchByToken(arch)) return std::string(info->native);
   char buf[32];
@@ -122,7 +120,7 @@ std::string DescribeTarget(const profile::Target& target) {
   } else {
     for (const auto& c : target.caps) caps += (caps.empty() ? "" : ",") + c;
   }
-  return EngineName(target.engine) + ", " + ArchNative(target.arch) + ", " + caps + ", kernel " +
+  return std::string(profile::EngineName(target.engine)) + ", " + ArchNative(target.arch) + ", " + caps + ", kernel " +
          std::to_string(target.kernel_major) + "." + std::to_string(target.kernel_minor);
 }
 

@@ -20,9 +20,6 @@ profile::Target MakeTarget(const TargetOptions& options);
 /// "docker, amd64, default caps, kernel 6.18" for report headers.
 std::string DescribeTarget(const profile::Target& target);
 
-/// "docker" / "podman".
-std::string EngineName(profile::Engine engine);
-
 /// Native arch name ("amd64") of a token, or the token in hex if libseccomp does not know it.
 std::string ArchNative(sys::ArchToken arch);
 /// SCMP_ARCH_* name of a token.

@@ -92,6 +92,8 @@ eng_cleanup() {
 # eng_start_dockerd: makes `docker` answer: the machine's daemon when one answers, else one of our own on its own
 # socket, data and exec roots below $ENG_WORK/d (exported as DOCKER_HOST; ENG_OWN_DOCKERD names its folder).
 # eng_stop_dockerd stops our own daemon (call it from the script's cleanup, before eng_cleanup).
+# ENG_DOCKERD_ARGS: more options for our own daemon (e.g. --add-runtime crun=PATH); a machine's daemon is
+# used as it is.
 ENG_OWN_DOCKERD=""
 eng_start_dockerd() {
   docker info >/dev/null 2>&1 && return 0
@@ -100,7 +102,7 @@ eng_start_dockerd() {
   export DOCKER_HOST=unix://$ENG_OWN_DOCKERD/sock
   dockerd --iptables=false --ip6tables=false --bridge=none --exec-opt native.cgroupdriver=cgroupfs \
     --data-root "$ENG_OWN_DOCKERD/data" --exec-root "$ENG_OWN_DOCKERD/x" --pidfile "$ENG_OWN_DOCKERD/pid" \
-    -H "$DOCKER_HOST" >"$ENG_OWN_DOCKERD/log" 2>&1 &
+    -H "$DOCKER_HOST" ${ENG_DOCKERD_ARGS:-} >"$ENG_OWN_DOCKERD/log" 2>&1 &
   for _ in $(seq 1 150); do
     docker info >/dev/null 2>&1 && { echo "started dockerd ($DOCKER_HOST)"; return 0; }
     sleep 0.2
@@ -111,6 +113,26 @@ eng_stop_dockerd() {
   [ -n "$ENG_OWN_DOCKERD" ] || return 0
   kill "$(cat "$ENG_OWN_DOCKERD/pid" 2>/dev/null)" 2>/dev/null || true
   for _ in $(seq 1 100); do [ -e "$ENG_OWN_DOCKERD/pid" ] || break; sleep 0.1; done
+}
+
+# eng_debian_image: prints the path of the Debian 12 image tarball (minbase with nginx-light, redis-server and curl),
+# cached in /var/tmp/profilegen-images; a machine without it builds it once with mmdebstrap (~1-2 min).
+# Without the tarball and mmdebstrap: returns 77 (skip; the caller exits with it), 1 under CI=true.
+ENG_IMAGES_CACHE=/var/tmp/profilegen-images
+eng_debian_image() {
+  local tar=$ENG_IMAGES_CACHE/debian12.tar
+  if [ ! -s "$tar" ]; then
+    if ! command -v mmdebstrap >/dev/null; then
+      [ "${CI:-}" = true ] && { eng_err "CI=true but no $tar and no mmdebstrap to build it"; return 1; }
+      echo "SKIP: no $tar and no mmdebstrap to build it (set CI=true to make this a failure)" >&2
+      return 77
+    fi
+    echo "building the Debian 12 image (mmdebstrap, ~1-2 min; cached in $tar)" >&2
+    mkdir -p "$ENG_IMAGES_CACHE" || { eng_err "cannot create $ENG_IMAGES_CACHE"; return 1; }
+    mmdebstrap --quiet --variant=minbase --include=nginx-light,redis-server,curl bookworm "$tar.tmp.tar" >&2 &&
+      mv "$tar.tmp.tar" "$tar" || { rm -f "$tar.tmp.tar"; eng_err "mmdebstrap failed"; return 1; }
+  fi
+  echo "$tar"
 }
 
 # eng_require WHAT...: root, or a command name. Missing under CI=true: fail loudly (exit 1). Otherwise: print

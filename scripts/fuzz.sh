@@ -4,19 +4,29 @@
 # Prints each target's executions and coverage; exits 1 if any target crashed, leaked, hung or aborted (the
 # reproducer is left as build-fuzz/fuzz/crash-* / leak-* / timeout-*).
 # Usage: scripts/fuzz.sh [SECONDS]       (make fuzz; FUZZ_SECONDS=N make fuzz)
+#        scripts/fuzz.sh --build-only    (scripts/test_all.sh builds beside the suite, runs after it)
+#        scripts/fuzz.sh --no-build [SECONDS]
 set -uo pipefail
+step=all
+case "${1:-}" in
+  --build-only) step=build; shift ;;
+  --no-build) step=run; shift ;;
+esac
 seconds=${1:-${FUZZ_SECONDS:-30}}
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${FUZZ_BUILD:-$root/build-fuzz}
 jobs=${JOBS:-$(nproc)}
 command -v clang++ >/dev/null || { echo "fuzz.sh: clang++ is needed (apt-get install clang)" >&2; exit 2; }
 
-CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DPROFILEGEN_FUZZ=ON -DPROFILEGEN_TESTS=OFF \
-  -DPROFILEGEN_BENCH=OFF >/dev/null || exit 2
 targets=(profile_parse_fuzz:profile trace_parse_fuzz:trace merge_fuzz:merge)
 names=()
 for t in "${targets[@]}"; do names+=("${t%%:*}"); done
-cmake --build "$build" -j "$jobs" --target "${names[@]}" >/dev/null || { echo "fuzz.sh: build failed" >&2; exit 2; }
+if [ "$step" != run ]; then
+  CC=clang CXX=clang++ cmake -S "$root" -B "$build" -DPROFILEGEN_FUZZ=ON -DPROFILEGEN_TESTS=OFF \
+    -DPROFILEGEN_BENCH=OFF -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -gline-tables-only -DNDEBUG" >/dev/null || exit 2
+  cmake --build "$build" -j "$jobs" --target "${names[@]}" >/dev/null || { echo "fuzz.sh: build failed" >&2; exit 2; }
+  [ "$step" = build ] && exit 0
+fi
 
 # The targets run side by side (each is one process; the machine has cores to spare while they run).
 for t in "${targets[@]}"; do

@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <ctime>
+#include <utility>
 
 #include "base/error.h"
 
@@ -15,14 +16,10 @@ constexpr unsigned kSignalCheckEvery = 256;
 
 }  // namespace
 
-EventWaiter::EventWaiter(bool take_signals) : take_signals_(take_signals) {
+EventWaiter::EventWaiter(std::vector<int> taken) : taken_(std::move(taken)) {
   sigemptyset(&set_);
   sigaddset(&set_, SIGCHLD);
-  if (take_signals) {
-    sigaddset(&set_, SIGINT);
-    sigaddset(&set_, SIGTERM);
-    sigaddset(&set_, SIGHUP);
-  }
+  for (int sig : taken_) sigaddset(&set_, sig);
   struct sigaction dfl {};
   dfl.sa_handler = SIG_DFL;
   sigemptyset(&dfl.sa_mask);
@@ -38,27 +35,23 @@ EventWaiter::~EventWaiter() {
   timespec zero{0, 0};
   while (::sigtimedwait(&chld, nullptr, &zero) > 0) {
   }
-  // SIGINT, SIGTERM and SIGHUP stay blocked: the recording is over, and a second ^C must not kill profilegen
-  // while it writes the trace (the process exits right after). A signal that came meanwhile stays pending.
+  // The taken signals stay blocked: the recording is over, and a second ^C must not kill profilegen while it
+  // writes the trace (the process exits right after). A signal that came meanwhile stays pending.
   sigset_t mask = old_mask_;
-  if (take_signals_) {
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&mask, sig);
-  }
+  for (int sig : taken_) sigaddset(&mask, sig);
   ::sigprocmask(SIG_SETMASK, &mask, nullptr);
   ::sigaction(SIGCHLD, &old_chld_, nullptr);
 }
 
 void EventWaiter::RestoreInChild() const {
   ::sigaction(SIGCHLD, &old_chld_, nullptr);
-  if (take_signals_) {
-    // The signals record forwards are the command's to act on, with their default action, as they were while
-    // record caught them with a handler (exec resets caught signals), also where record was started with
-    // them ignored (`record ... &` in a script).
-    struct sigaction dfl {};
-    dfl.sa_handler = SIG_DFL;
-    sigemptyset(&dfl.sa_mask);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) ::sigaction(sig, &dfl, nullptr);
-  }
+  // The signals record forwards are the command's to act on, with their default action, as they were while
+  // record caught them with a handler (exec resets caught signals), also where record was started with them
+  // ignored (`record ... &` in a script).
+  struct sigaction dfl {};
+  dfl.sa_handler = SIG_DFL;
+  sigemptyset(&dfl.sa_mask);
+  for (int sig : taken_) ::sigaction(sig, &dfl, nullptr);
   ::sigprocmask(SIG_SETMASK, &old_mask_, nullptr);
 }
 

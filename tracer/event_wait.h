@@ -3,12 +3,14 @@
 #include <signal.h>
 #include <sys/types.h>
 
+#include <vector>
+
 namespace profilegen::tracer {
 
 struct Event {
   enum class Kind {
     kChild,       ///< waitpid reported `pid` with `status`
-    kSignal,      ///< SIGINT, SIGTERM or SIGHUP arrived for record: `signal`, with the sender's `si_code`
+    kSignal,      ///< one of the signals record takes arrived: `signal`, with the sender's `si_code`
     kNoChildren,  ///< nothing left to wait for (ECHILD)
   };
   Kind kind = Kind::kNoChildren;
@@ -18,16 +20,15 @@ struct Event {
   int si_code = 0;
 };
 
-/// For its lifetime SIGCHLD (and, when `take_signals`, SIGINT/SIGTERM/SIGHUP) is blocked in this process and
-/// taken only by Next(): a signal can no longer slip in between a check and a blocking waitpid, and an idle
-/// tracee that never stops again cannot keep record from noticing it. SIGCHLD's disposition is the default
-/// meanwhile (with SIG_IGN the kernel would not send it for ptrace stops). The old mask and action come back
-/// after, except that SIGINT/SIGTERM/SIGHUP, when taken, stay blocked: a late one must not kill profilegen
-/// before it has written the trace. Construct it before forking the command, whose child must call
-/// RestoreInChild() before exec.
+/// For its lifetime SIGCHLD and the signals record takes are blocked in this process and taken only by Next():
+/// a signal can no longer slip in between a check and a blocking waitpid, and an idle tracee that never stops
+/// again cannot keep record from noticing it. SIGCHLD's disposition is the default meanwhile (with SIG_IGN the
+/// kernel would not send it for ptrace stops). The old mask and action come back after, except that the taken
+/// signals stay blocked: a late one must not kill profilegen before it has written the trace. Construct it
+/// before forking the command, whose child must call RestoreInChild() before exec.
 class EventWaiter {
  public:
-  explicit EventWaiter(bool take_signals);
+  explicit EventWaiter(std::vector<int> taken);
   ~EventWaiter();
   EventWaiter(const EventWaiter&) = delete;
   EventWaiter& operator=(const EventWaiter&) = delete;
@@ -36,13 +37,13 @@ class EventWaiter {
   /// every few hundred reports, and whenever there is no report, so a busy tracee cannot hide it.
   Event Next();
   /// Between fork and exec (async-signal-safe): gives the command the signal mask record was started with,
-  /// and SIGINT/SIGTERM/SIGHUP their default action when record takes them.
+  /// and the signals record takes their default action.
   void RestoreInChild() const;
 
  private:
   bool TakeSignal(Event& event, bool block);
 
-  bool take_signals_;
+  std::vector<int> taken_;
   sigset_t set_{};
   sigset_t old_mask_{};
   struct sigaction old_chld_ {};

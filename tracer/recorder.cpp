@@ -23,6 +23,12 @@ bool PtraceOk(long result, const char* request, pid_t tid) {
                     kExitInternal);
 }
 
+std::vector<int> TakenSignals(const RecordOptions& options) {
+  if (!options.forward_signals) return {};
+  if (options.attach_pid) return {SIGINT, SIGTERM, SIGHUP};
+  return {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+}
+
 void Recorder::Resume(pid_t pid, int sig) {
   bool syscall = syscall_mode_;
   long rc = ::ptrace(syscall ? PTRACE_SYSCALL : PTRACE_CONT, pid, nullptr,
@@ -59,9 +65,11 @@ void Recorder::OnSignal(int sig, int si_code) {
   // A terminal's ^C or hangup reaches the whole foreground process group, the command included (si_code
   // SI_KERNEL): forwarding it would deliver it twice. Signals sent with kill() (si_code <= 0) are forwarded.
   if (si_code > 0) return;
+  // Only a signal meant to stop the command is passed on to what it leaves behind when it exits.
+  const bool stop = sig == SIGINT || sig == SIGTERM || sig == SIGHUP || sig == SIGQUIT;
   if (!main_exited_) {
     ::kill(main_pid_, sig);  // not reaped yet, so this pid is still the command's
-    forwarded_signal_ = sig;
+    if (stop) forwarded_signal_ = sig;
     return;
   }
   // The command is gone but its descendants are still running: they get the signal instead.
@@ -146,7 +154,7 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
       Resume(pid, 0);
       return;
     case WaitStatus::Kind::kSignalStop:
-      // A signal that kills the process ends it without any exit stop: look at its mappings while we can.
+      // A signal that kills the process ends it without a syscall: look at its mappings while they are there.
       if (KillsByDefault(ws.stop_signal()) && !task.pre_exec) NoteMappings(pid);
       Resume(pid, ws.stop_signal());
       return;

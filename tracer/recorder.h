@@ -29,7 +29,8 @@ struct RecordOptions {
   /// Force two stops per syscall (PTRACE_SYSCALL) even where a seccomp filter could be installed.
   bool no_seccomp = false;
   Placement placement = Placement::kFree;
-  /// SIGINT/SIGTERM/SIGHUP to record are sent on to the command (or, with attach_pid, detach from it)
+  /// Signals to record are sent on to the command (TakenSignals() says which), or, with attach_pid,
+  /// SIGINT/SIGTERM/SIGHUP detach from it
   bool forward_signals = true;
 };
 
@@ -38,8 +39,14 @@ struct RecordResult {
   int exit_code = 0;  ///< the command's code, 128+N for signal N; 126/127 when it could not be executed
 };
 
-/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125). With forward_signals,
-/// SIGINT, SIGTERM and SIGHUP are left blocked in the calling process when it returns (see EventWaiter).
+/// The signals record takes for `options`: none without forward_signals; SIGINT, SIGTERM and SIGHUP with
+/// attach_pid (they end the recording); running a command, also those a service is told things with (SIGQUIT,
+/// SIGUSR1, SIGUSR2, SIGWINCH: nginx's graceful stop and log reopen, a JVM's thread dump): in a container record
+/// is the first process, where `docker kill -s SIGNAL` arrives, and each of them is the command's.
+std::vector<int> TakenSignals(const RecordOptions& options);
+
+/// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125). The taken signals
+/// are left blocked in the calling process when it returns (see EventWaiter).
 RecordResult Record(const RecordOptions& options);
 
 }  // namespace profilegen::tracer

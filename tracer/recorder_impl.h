@@ -20,7 +20,7 @@ bool PtraceOk(long result, const char* request, pid_t tid);
 
 class Recorder {
  public:
-  explicit Recorder(const RecordOptions& options) : options_(options), waiter_(options.forward_signals) {}
+  explicit Recorder(const RecordOptions& options) : options_(options), waiter_(TakenSignals(options)) {}
 
   RecordResult Run();
 
@@ -55,7 +55,7 @@ class Recorder {
   trace::ExitStatus exit_;
   int exit_code_ = 0;
   bool main_exited_ = false;
-  int forwarded_signal_ = 0;  // the last signal sent on to the command while it ran
+  int forwarded_signal_ = 0;  // the last signal meant to stop the command sent on to it while it ran
   bool detach_requested_ = false;
   std::string started_;
   std::set<std::string> mapped_;  // files mapped executable, read before each process's mappings go

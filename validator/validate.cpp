@@ -2,7 +2,6 @@
 
 #include <linux/seccomp.h>
 #include <seccomp.h>
-#include <sys/stat.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -15,6 +14,7 @@
 #include "base/error.h"
 #include "profile/effective.h"
 #include "profile/runtime_layer.h"
+#include "validator/notify_listener.h"
 
 namespace profilegen::validator {
 namespace {
@@ -35,8 +35,6 @@ std::string NativeArchName(sys::ArchToken arch) {
 std::string Count(size_t n, const char* one, const char* many) {
   return std::to_string(n) + " " + (n == 1 ? one : many);
 }
-
-std::string EngineName(profile::Engine e) { return e == profile::Engine::kDocker ? "docker" : "podman"; }
 
 std::string RuntimeName(const CompileOptions& o) {
   if (o.runtime == Runtime::kCrun) return "crun";
@@ -208,32 +206,6 @@ void CheckRuntimeNeeds(const profile::Profile& p, const ValidateOptions& o, cons
   }
 }
 
-// NOTIFY hands calls to an agent listening on listenerPath; the runtime
-// connects to it when it starts the container and fails when nothing listens
-// there (measured with runc 1.1.5 and crun 1.8.1).
-void CheckListener(const profile::Profile& p, DiagnosticList& list) {
-  bool notify = p.default_action == profile::Action::kNotify;
-  for (const auto& r : p.syscalls) notify |= r.action == profile::Action::kNotify;
-  if (!notify || p.listener_path.empty()) return;
-  struct stat st {};
-  if (::stat(p.listener_path.c_str(), &st) != 0) {
-    list.Add({Severity::kError, "listenerPath",
-              "no seccomp agent: " + p.listener_path + " does not exist on this machine (" + std::strerror(errno) +
-                  "), and runc and crun fail to start the container when they "
-                  "cannot connect to it; start the "
-                  "agent first, or replace SCMP_ACT_NOTIFY"});
-  } else if (!S_ISSOCK(st.st_mode)) {
-    list.Add({Severity::kError, "listenerPath",
-              p.listener_path + " is not a socket: runc and crun cannot "
-                                "connect to a seccomp agent there"});
-  } else {
-    list.Add({Severity::kWarning, "listenerPath",
-              p.listener_path + " is a socket on this machine: the container "
-                                "starts only while an agent listens "
-                                "there and answers"});
-  }
-}
-
 // podman's Filter has no minKernel: a value Docker fails on is harmless for
 // podman (a warning, not an error).
 void PodmanIgnoresMinKernel(profile::ParseResult& parsed) {
@@ -375,7 +347,9 @@ Report ValidateText(const std::string& text, const std::string& file, const Vali
       r.compiled = Compile(p, o.compile);
       for (const auto& d : r.compiled->errors) list.Add(d);
       if (r.compiled->ok() && o.container) CheckRuntimeNeeds(p, o, *r.compiled, list);
-      CheckListener(p, list);
+      if (o.container) {
+        for (const auto& d : CheckListener(p, o.compile)) list.Add(d);
+      }
       r.notes = r.compiled->notes;
       const sys::ArchToken native = o.compile.target.arch ? o.compile.target.arch : sys::HostArch();
       if (!r.compiled->program.empty()) r.cache = AnalyseCache(*r.compiled, native);
@@ -423,7 +397,7 @@ std::string FormatText(const Report& r, const ValidateOptions& o) {
   const profile::Target t = profile::ResolveTarget(o.compile.target);
   const size_t errors = r.Count(Severity::kError), warnings = r.Count(Severity::kWarning);
   std::string verdict = r.ExitCode() == kExitOk ? "valid" : "INVALID";
-  s += r.file + ": " + verdict + " for " + EngineName(t.engine) + " with " + RuntimeName(o.compile) + " on " +
+  s += r.file + ": " + verdict + " for " + profile::EngineName(t.engine) + " with " + RuntimeName(o.compile) + " on " +
        NativeArchName(t.arch) + ", kernel " + std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor) +
        ", " + CapsSummary(t.caps) + " (" + std::to_string(errors) + " error" + (errors == 1 ? "" : "s") + ", " +
        std::to_string(warnings) + " warning" + (warnings == 1 ? "" : "s") + ")\n";
@@ -506,7 +480,7 @@ nlohmann::ordered_json ToJson(const Report& r, const ValidateOptions& o) {
   j["notes"] = ordered_json::array();
   for (const auto& d : r.notes) j["notes"].push_back(d.message);
   const profile::Target t = profile::ResolveTarget(o.compile.target);
-  j["target"] = {{"engine", EngineName(t.engine)},
+  j["target"] = {{"engine", profile::EngineName(t.engine)},
                  {"runtime", RuntimeName(o.compile)},
                  {"arch", ArchName(t.arch)},
                  {"kernel", std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor)},

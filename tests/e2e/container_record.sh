@@ -42,8 +42,7 @@ HERE=$(cd "$(dirname "$0")" && pwd)
 eng_require root docker podman busybox musl-gcc python3 runc crun
 PROFILEGEN=$(realpath "$PROFILEGEN")
 [ -x "$(dirname "$PROFILEGEN")/profilegen-static" ] || { eng_err "no profilegen-static beside $PROFILEGEN"; exit 1; }
-IMAGES_CACHE=/var/tmp/profilegen-images
-DEBIAN_TAR=$IMAGES_CACHE/debian12.tar
+DEBIAN_TAR=$ENG_IMAGES_CACHE/debian12.tar  # made by eng_debian_image (make_images) when missing
 
 # Work below /var/tmp: bind-mount sources must be host paths the engines see.
 TMPDIR=/var/tmp eng_init
@@ -107,13 +106,7 @@ make_images() {
   musl-gcc -static -O2 -o "$musl/app" "$HERE/musl_app.c"
   file "$musl/app" | grep -q 'statically linked' || { eng_err "musl app is not static"; return 1; }
   if [ -z "$ONLY" ] || [ "$ONLY" = debian ]; then
-    if [ ! -s "$DEBIAN_TAR" ]; then
-      eng_require mmdebstrap
-      echo "building the Debian 12 image (mmdebstrap, ~1-2 min; cached in $DEBIAN_TAR)"
-      mkdir -p "$IMAGES_CACHE"
-      mmdebstrap --quiet --variant=minbase --include=nginx-light,redis-server,curl bookworm "$DEBIAN_TAR.tmp.tar" \
-        && mv "$DEBIAN_TAR.tmp.tar" "$DEBIAN_TAR" || { eng_err "mmdebstrap failed"; return 1; }
-    fi
+    DEBIAN_TAR=$(eng_debian_image) || exit $?
   fi
   local e client
   for e in docker podman; do

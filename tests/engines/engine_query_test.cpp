@@ -57,3 +57,29 @@ TEST_CASE("engine info: podman's runtime binary and image index", "[engines]") {
   CHECK(ParseImageIndex(Engine::kPodman, R"({"host": {}})").empty());
   CHECK(ParseRuntimePath(Engine::kPodman, R"({"host": {}})").empty());
 }
+
+TEST_CASE("the client's error line: podman's Error line after its warnings", "[engines]") {
+  // Real stderr of rootless `podman info` without newuidmap (this machine, podman 4.3.1).
+  CHECK(ErrorLine("time=\"2026-11-30T03:20:40Z\" level=warning msg=\"\\\"/\\\" is not a shared mount, this could "
+                  "cause issues or missing mounts with rootless containers\"\n"
+                  "Error: command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable "
+                  "file not found in $PATH\n") ==
+        "Error: command required for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not "
+        "found in $PATH");
+  CHECK(ErrorLine("Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?\n") ==
+        "Cannot connect to the Docker daemon at unix:///x.sock. Is the docker daemon running?");
+  CHECK(ErrorLine("WARNING: API is accessible on http://0.0.0.0:2375 without encryption.\n"
+                  "Error response from daemon: No such image: x:1\n") ==
+        "Error response from daemon: No such image: x:1");
+  CHECK(ErrorLine("time=\"t\" level=warning msg=\"only a warning\"\n") ==
+        "time=\"t\" level=warning msg=\"only a warning\"");
+  // Rootless `podman info` without newuidmap once its pause process is gone (this machine): only a logged error.
+  CHECK(ErrorLine("time=\"2026-11-30T03:57:19Z\" level=error msg=\"invalid internal status, try resetting the "
+                  "pause process with \\\"podman system migrate\\\": command required for rootless mode with "
+                  "multiple IDs: exec: \\\"newuidmap\\\": executable file not found in $PATH\"\n") ==
+        "invalid internal status, try resetting the pause process with \"podman system migrate\": command required "
+        "for rootless mode with multiple IDs: exec: \"newuidmap\": executable file not found in $PATH");
+  CHECK(ErrorLine("time=\"t\" level=info msg=\"podman filtering at log level debug\"\nsomething broke\n") ==
+        "something broke");
+  CHECK(ErrorLine("").empty());
+}

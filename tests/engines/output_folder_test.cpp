@@ -32,6 +32,9 @@ TEST_CASE("output folder: can the container user write it", "[engines]") {
   CHECK_FALSE(UserCanWrite("1000", 0500, 1000));
   CHECK_FALSE(UserCanWrite("app", 0755, 1000));  // a name is the image's: not resolved on the host
   CHECK_FALSE(UserCanWrite("1000", 0775, 0));    // group rights are not guessed either
+  // Rootless: container uid 1000 is a subordinate id on the host, whoever owns the folder.
+  CHECK_FALSE(UserCanWrite("1000", 0755, std::nullopt));
+  CHECK(UserCanWrite("1000", 0777, std::nullopt));
 }
 
 TEST_CASE("output folder: staged for a user who cannot write it, moved into place after", "[engines]") {

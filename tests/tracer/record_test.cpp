@@ -179,15 +179,33 @@ TEST_CASE("exit status and signals pass through", "[ptrace]") {
 
 TEST_CASE("signals sent to record are forwarded and the trace is still written", "[ptrace]") {
   harness::TempDir dir;
-  for (const char* sig : {"TERM", "INT", "HUP"}) {
+  for (const char* sig : {"TERM", "INT", "HUP", "QUIT"}) {
     SECTION(sig) {
       auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- sleep 30 & pid=$!; sleep 0.5; kill -" + sig +
                   " $pid; wait $pid");
-      int signo = std::string(sig) == "TERM" ? 15 : std::string(sig) == "INT" ? 2 : 1;
+      const std::string s(sig);
+      int signo = s == "TERM" ? SIGTERM : s == "INT" ? SIGINT : s == "HUP" ? SIGHUP : SIGQUIT;
       CHECK(r.code == 128 + signo);
       auto t = harness::ReadJson(dir / "t.json");
       CHECK(t["exit"]["signal"] == std::string("SIG") + sig);
       CHECK(harness::TraceNames(t).count("clock_nanosleep"));
+    }
+  }
+}
+
+// A service is told things with signals it catches (nginx: SIGUSR1 reopens the logs, SIGQUIT stops gracefully);
+// in a container record is the first process, where `docker kill -s SIGNAL` arrives, so each reaches the command.
+TEST_CASE("signals a service catches are forwarded to the command", "[ptrace]") {
+  harness::TempDir dir;
+  for (const char* sig : {"USR1", "USR2", "WINCH"}) {
+    SECTION(sig) {
+      const std::string got = dir / "got", ready = dir / "ready";
+      auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- sh -c 'trap \"echo " + sig + " > " + got +
+                  "; exit 7\" " + sig + "; : > " + ready + "; while :; do sleep 0.1; done' & pid=$!; while [ ! -e " +
+                  ready + " ]; do sleep 0.05; done; kill -" + sig + " $pid; wait $pid");
+      CHECK(r.code == 7);
+      CHECK(harness::Slurp(got) == std::string(sig) + "\n");
+      CHECK(harness::ReadJson(dir / "t.json")["exit"]["code"] == 7);
     }
   }
 }
