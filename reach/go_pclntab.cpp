@@ -104,7 +104,7 @@ std::optional<GoPclntab> ReadGoPclntab(const uint8_t* data, uint64_t size) {
 }
 
 uint64_t FindGoPclntab(const uint8_t* data, uint64_t size, uint64_t from) {
-  static constexpr uint8_t kTail[] = {0, 0, 1, kPtr};  // pads, quantum, pointer size after the magic
+  static constexpr uint8_t kTail[] = {0, 0, 1, kPtr};     // pads, quantum, pointer size after the magic
   for (uint64_t off = from; off + 8 <= size; off += 4) {  // the table is aligned
     if (std::memcmp(data + off + 4, kTail, sizeof kTail) != 0) continue;
     uint32_t magic;

@@ -3,10 +3,9 @@
 /// dynamic loader, the libraries they needed and the ones they dlopen'd), as absolute paths, sorted. It is what
 /// `record --reachable` analyses besides the executables that made syscalls. Optional: a trace without it (every
 /// trace before it existed, `learn` traces) is read and written exactly as before; older readers ignore it.
+#include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-
-#include <nlohmann/json.hpp>
 
 namespace profilegen::trace {
 

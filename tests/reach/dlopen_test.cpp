@@ -64,8 +64,7 @@ bool Observed(const trace::Trace& t, const std::string& name) {
 }
 
 bool Reached(const trace::Trace& t, const std::string& name) {
-  return t.reachable && t.reachable->names.count(sys::HostArch()) &&
-         t.reachable->names.at(sys::HostArch()).count(name);
+  return t.reachable && t.reachable->names.count(sys::HostArch()) && t.reachable->names.at(sys::HostArch()).count(name);
 }
 
 TEST_CASE("a dlopen'd library's syscalls are reachable once its mapped file is given", "[reach]") {
@@ -102,10 +101,10 @@ TEST_CASE("record --reachable covers a dlopen'd plugin however its process ends"
   std::string dir = "/var/tmp/profilegen-dlopen-test-" + std::to_string(getpid());
   mkdir(dir.c_str(), 0755);
   std::vector<std::vector<std::string>> endings = {
-      {kHost, kPlugin},                               // exit_group from main
-      {kHost, kPlugin, "thread"},                     // exit_group from a second thread
-      {kHost, kPlugin, "signal"},                     // killed by SIGTERM
-      {kHost, kPlugin, "exec", "/bin/true"},          // mappings replaced by execve
+      {kHost, kPlugin},                       // exit_group from main
+      {kHost, kPlugin, "thread"},             // exit_group from a second thread
+      {kHost, kPlugin, "signal"},             // killed by SIGTERM
+      {kHost, kPlugin, "exec", "/bin/true"},  // mappings replaced by execve
   };
   for (const std::vector<std::string>& argv : endings) {
     std::string mode = argv.size() > 2 ? argv[2] : "return";

@@ -75,9 +75,9 @@ TEST_CASE("a Go function table is read whole or not at all", "[reach][go]") {
 }
 
 TEST_CASE("Go's syscall entry points by name", "[reach][go]") {
-  for (const char* n : {"syscall.Syscall", "syscall.Syscall6", "syscall.RawSyscall", "syscall.RawSyscall6",
-                        "syscall.rawSyscallNoError", "golang.org/x/sys/unix.Syscall",
-                        "golang.org/x/sys/unix.RawSyscallNoError"}) {
+  for (const char* n :
+       {"syscall.Syscall", "syscall.Syscall6", "syscall.RawSyscall", "syscall.RawSyscall6", "syscall.rawSyscallNoError",
+        "golang.org/x/sys/unix.Syscall", "golang.org/x/sys/unix.RawSyscallNoError"}) {
     CHECK(IsGoSyscallEntry(n));
   }
   for (const char* n : {"syscall.Open", "syscall.Syscall9", "main.Syscall", "runtime.read", "syscall.", ""}) {
