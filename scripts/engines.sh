@@ -135,6 +135,23 @@ eng_debian_image() {
   echo "$tar"
 }
 
+# eng_on_exit [FUNC]: replaces eng_init's traps for a script that has more to clean: on exit, and on INT and
+# TERM (exit status 130 and 143), FUNC runs first (the script's containers and images), then eng_stop_dockerd
+# and eng_cleanup; the script's exit status is kept.
+eng_on_exit() {
+  ENG_EXIT_HOOK=${1:-}
+  trap _eng_exit EXIT
+  trap 'exit 130' INT
+  trap 'exit 143' TERM
+}
+_eng_exit() {
+  local rc=$?
+  [ -n "${ENG_EXIT_HOOK:-}" ] && "$ENG_EXIT_HOOK"
+  eng_stop_dockerd
+  eng_cleanup
+  exit "$rc"
+}
+
 # eng_require WHAT...: root, or a command name. Missing under CI=true: fail loudly (exit 1). Otherwise: print
 # SKIP and exit 77 (ctest's SKIP_RETURN_CODE). Called at the top of a test script.
 eng_require() {

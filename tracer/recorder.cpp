@@ -9,6 +9,7 @@
 #include <cerrno>
 
 #include "base/error.h"
+#include "base/forwarded_signals.h"
 #include "tracer/decode.h"
 #include "tracer/mappings.h"
 #include "tracer/process.h"
@@ -26,7 +27,7 @@ bool PtraceOk(long result, const char* request, pid_t tid) {
 std::vector<int> TakenSignals(const RecordOptions& options) {
   if (!options.forward_signals) return {};
   if (options.attach_pid) return {SIGINT, SIGTERM, SIGHUP};
-  return {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGWINCH};
+  return {kForwardedSignals.begin(), kForwardedSignals.end()};
 }
 
 void Recorder::Resume(pid_t pid, int sig) {

@@ -40,9 +40,7 @@ struct RecordResult {
 };
 
 /// The signals record takes for `options`: none without forward_signals; SIGINT, SIGTERM and SIGHUP with
-/// attach_pid (they end the recording); running a command, also those a service is told things with (SIGQUIT,
-/// SIGUSR1, SIGUSR2, SIGWINCH: nginx's graceful stop and log reopen, a JVM's thread dump): in a container record
-/// is the first process, where `docker kill -s SIGNAL` arrives, and each of them is the command's.
+/// attach_pid (they end the recording); running a command, kForwardedSignals (base/forwarded_signals.h).
 std::vector<int> TakenSignals(const RecordOptions& options);
 
 /// Runs the recording to the end. Throws Error for profilegen's own failures (exit 125). The taken signals

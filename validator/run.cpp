@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "base/error.h"
+#include "base/forwarded_signals.h"
 #include "base/fd.h"
 #include "syscalls/syscalls.h"
 #include "tracer/process.h"
@@ -51,7 +52,8 @@ class SignalScope {
  public:
   SignalScope() {
     sigemptyset(&set_);
-    for (int s : {SIGINT, SIGTERM, SIGHUP, SIGCHLD}) sigaddset(&set_, s);
+    sigaddset(&set_, SIGCHLD);
+    for (int s : kForwardedSignals) sigaddset(&set_, s);
     struct sigaction dfl {};
     dfl.sa_handler = SIG_DFL;
     sigemptyset(&dfl.sa_mask);

@@ -51,21 +51,16 @@ TAG="e2e$$"
 export XDG_CACHE_HOME=$ENG_WORK/cache
 CREATED_IMAGES=()   # "engine image" pairs to remove
 
-cleanup() {
-  local rc=$? pair
+remove_created() {
+  local pair
   for pair in "${CREATED_IMAGES[@]}"; do
     # shellcheck disable=SC2086
     set -- $pair
     "$1" rm -f $("$1" ps -aq --filter "name=profilegen-e2e-$TAG" 2>/dev/null) >/dev/null 2>&1 || true
     "$1" rmi -f "$2" >/dev/null 2>&1 || true
   done
-  eng_stop_dockerd
-  eng_cleanup
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+eng_on_exit remove_created
 
 
 # The crun variant of podman: crun through the hybrid-cgroup wrapper, under the runtime name "crun".

@@ -34,21 +34,16 @@ IMG="profilegen-learn-busybox:$TAG"
 FAILS=0
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
 
-cleanup() {
-  local rc=$? e
+remove_created() {
+  local e
   for e in $ENGINES; do
     command -v "$e" >/dev/null || continue
     # shellcheck disable=SC2046
     "$e" rm -f $("$e" ps -aq --filter "name=profilegen-learn-$TAG" 2>/dev/null) >/dev/null 2>&1 || true
     "$e" rmi -f "$IMG" >/dev/null 2>&1 || true
   done
-  eng_stop_dockerd
-  eng_cleanup
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+eng_on_exit remove_created
 
 
 grep -qw log /proc/sys/kernel/seccomp/actions_logged || { eng_err "the kernel does not log SECCOMP_RET_LOG (actions_logged)"; exit 1; }

@@ -50,17 +50,12 @@ DEBIAN_TAR=$(eng_debian_image) || exit $?
 TMPDIR=/var/tmp eng_init
 IMG="profilegen-proof-debian:$$"
 CONTAINERS=()
-cleanup() {
-  local rc=$? c
+remove_created() {
+  local c
   for c in "${CONTAINERS[@]}"; do docker rm -f "$c" >/dev/null 2>&1 || true; done
   docker rmi -f "$IMG" >/dev/null 2>&1 || true
-  eng_stop_dockerd
-  eng_cleanup
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+eng_on_exit remove_created
 
 FAILS=0
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }

@@ -210,8 +210,9 @@ TEST_CASE("run: ENOSYS above the profile's highest syscall under runc, EPERM und
   CHECK(crun.out == std::to_string(EPERM) + "\n");
 }
 
-TEST_CASE("run: SIGINT, SIGTERM and SIGHUP go to the command", "[validator][cli][run]") {
-  for (int sig : {SIGTERM, SIGINT, SIGHUP}) {
+TEST_CASE("run: the signals profilegen forwards go to the command", "[validator][cli][run]") {
+  // SIGWINCH is forwarded too, but sleep ignores it.
+  for (int sig : {SIGTERM, SIGINT, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2}) {
     Output o =
         RunProfilegenWith({"run", "--profile", Fixture("moby-default.json"), "--", "sleep", "20"}, [sig](pid_t pid) {
           std::this_thread::sleep_for(std::chrono::milliseconds(400));

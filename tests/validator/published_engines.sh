@@ -38,7 +38,7 @@ eng_new_id() {
 rootfs=$(eng_rootfs_busybox)
 runtimes=(runc crun)
 if [ "$engine" = docker ]; then
-  trap 'eng_stop_dockerd; eng_cleanup' EXIT
+  eng_on_exit
   ENG_DOCKERD_ARGS="--add-runtime crun=$ENG_WORK/crun-hybrid" eng_start_dockerd >&2
   if ! docker info --format '{{json .Runtimes}}' | grep -q '"crun"'; then
     echo "published_engines.sh: the running dockerd has no runtime named crun: runc only" >&2
