@@ -73,7 +73,11 @@ int RunRecord(RecordArgs& args, CLI::App& sub) {
     // In a container the analysis can outlast `docker stop`'s grace period: the trace is there first, without it.
     if (facts) trace::SaveTrace(result.trace, args.output, kExitInternal);
     try {
-      result.trace.reachable = reach::AnalyseRecorded(result.trace, reach::RecordingCacheDir(facts.has_value()));
+      const trace::Trace& t = result.trace;
+      reach::RecordedReachable r = reach::AnalyseRecorded(t.Executables(), {t.mapped.begin(), t.mapped.end()},
+                                                          reach::RecordingCacheDir(facts.has_value()));
+      for (const std::string& why : r.not_analysed) PrintWarning("--reachable: not analysed: " + why);
+      result.trace.reachable = trace::Reachable{r.names, r.binaries, r.unresolved};
     } catch (const Error& e) {
       PrintWarning(std::string("--reachable: no static analysis in the trace: ") + e.what());
     }

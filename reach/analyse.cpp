@@ -9,6 +9,7 @@
 
 #include "base/error.h"
 #include "reach/decode.h"
+#include "reach/go_syscalls.h"
 
 namespace profilegen::reach {
 namespace {
@@ -334,6 +335,10 @@ class Builder {
         if (c.state[r].kind == Value::kEntry && caller.addr != s_.functions[c.callee].addr) {
           caller.wrapper_reg = static_cast<int>(c.state[r].v);
           changed = true;
+        } else if (IsGoSyscallEntryCall(c)) {
+          caller.wrapper_reg = kRax;
+          go_entries_.insert(c.caller);
+          changed = true;
         }
       }
     }
@@ -344,10 +349,39 @@ class Builder {
       const Value& v = c.state[r];
       if (v.kind == Value::kImm) {
         caller.syscalls.push_back({x86_64_, v.v});
+      } else if (v.kind == Value::kUnknown && r == kRax && go_entries_.count(c.caller)) {
+        continue;  // the Go entry's own number, reloaded from its stack: resolved at its callers
       } else if (!(v.kind == Value::kEntry && v.v == caller.wrapper_reg)) {
         caller.unresolved.push_back(c.addr);
       }
     }
+  }
+
+  /// Whether `c` is a call from one of Go's syscall entry points (reach/go_syscalls.h) to a wrapper taking the
+  /// number in RAX, passing the entry's own number: a Go 1.18+ program (register ABI: the first argument, the
+  /// number, arrives in RAX), RAX not overwritten before the entry's first call (so its number is still there
+  /// to be kept), and at this call RAX holds what the analysis cannot see: a value reloaded from the stack,
+  /// where the entry kept its number across runtime.entersyscall. An assembly entry that takes the number from
+  /// the stack (ABI0) fails the first condition for old Go and the last for new Go (it calls no such wrapper).
+  bool IsGoSyscallEntryCall(const LocalCall& c) const {
+    if (image_.go_pclntab_format < 118 || !image_.is64) return false;
+    if (s_.functions[c.callee].wrapper_reg != kRax || c.state[kRax].kind != Value::kUnknown) return false;
+    return IsGoSyscallEntry(s_.functions[c.caller].name) && RaxKeptUntilFirstCall(c.caller);
+  }
+
+  /// Along the fall-through path from the function's start to its first call, syscall, jump or return, no
+  /// instruction writes RAX.
+  bool RaxKeptUntilFirstCall(size_t fi) const {
+    auto [i0, i1] = Range(fi);
+    for (size_t i = i0; i < i1; ++i) {
+      const Insn& x = d_.insns[i];
+      if (x.kind == Kind::kCall || x.kind == Kind::kSyscall || x.kind == Kind::kSyscall32 || x.kind == Kind::kJmp ||
+          x.kind == Kind::kStop) {
+        return true;
+      }
+      if (x.written & (1u << kRax)) return false;
+    }
+    return true;
   }
 
   void AddTakenAddresses() {
@@ -402,6 +436,7 @@ class Builder {
   std::unordered_map<uint32_t, std::string> stubs_;
   std::unordered_map<uint32_t, uint64_t> wrapper_sites_;
   std::vector<LocalCall> local_calls_;
+  std::unordered_set<uint32_t> go_entries_;  ///< Go syscall entry points taken as wrappers (IsGoSyscallEntryCall)
   std::vector<bool> soft_;  ///< per function: its start is an address taken, not a known entry point
 };
 

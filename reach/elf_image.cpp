@@ -10,8 +10,10 @@
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "base/error.h"
+#include "reach/go_pclntab.h"
 
 #ifndef SHT_RELR
 #define SHT_RELR 19  // packed relative relocations (glibc 2.36+ links libc itself with them)
@@ -77,6 +79,7 @@ class Reader {
     for (Elf_Scn* scn : data_sections_) ScanData(scn);
     for (Elf_Scn* scn : relr_sections_) ReadRelr(scn);
     if (dynamic_) ReadDynamic(dynamic_);
+    if (go_program_ || gopclntab_) ReadGoFunctions();
     std::sort(out_.code_pointers.begin(), out_.code_pointers.end());
     out_.code_pointers.erase(std::unique(out_.code_pointers.begin(), out_.code_pointers.end()),
                              out_.code_pointers.end());
@@ -132,6 +135,8 @@ class Reader {
       }
       if (!(sh.sh_flags & SHF_ALLOC)) continue;
       if (name && std::strcmp(name, ".got.plt") == 0) out_.got_plt = sh.sh_addr;
+      if (name && std::strcmp(name, ".go.buildinfo") == 0) go_program_ = true;
+      if (name && std::strcmp(name, ".gopclntab") == 0) gopclntab_ = scn;
       const uint8_t* p = FileRange(bytes_, sh.sh_offset, sh.sh_size);
       if (!p) throw BadElf(path_, std::string("truncated (section ") + (name ? name : "?") + " lies outside the file)");
       if (sh.sh_flags & SHF_EXECINSTR) {
@@ -141,6 +146,27 @@ class Reader {
       }
     }
     std::sort(out_.code.begin(), out_.code.end(), [](auto& a, auto& b) { return a.addr < b.addr; });
+  }
+
+  /// A Go program's own function table: the .gopclntab section, or inside a data section of a PIE program
+  /// (found by its header, checked by reading it whole).
+  void ReadGoFunctions() {
+    if (!out_.is64) return;
+    std::vector<Elf_Scn*> order = data_sections_;
+    std::stable_partition(order.begin(), order.end(), [this](Elf_Scn* scn) { return scn == gopclntab_; });
+    for (Elf_Scn* scn : order) {
+      GElf_Shdr sh;
+      if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS) continue;
+      const uint8_t* p = FileRange(bytes_, sh.sh_offset, sh.sh_size);
+      if (!p) continue;
+      for (uint64_t at = FindGoPclntab(p, sh.sh_size, 0); at < sh.sh_size; at = FindGoPclntab(p, sh.sh_size, at + 4)) {
+        std::optional<GoPclntab> table = ReadGoPclntab(p + at, sh.sh_size - at);
+        if (!table) continue;
+        out_.go_pclntab_format = table->format;
+        for (FunctionSymbol& f : table->functions) out_.functions.push_back(std::move(f));
+        return;
+      }
+    }
   }
 
   /// The symbol table linked from a relocation or dynamic section.
@@ -331,6 +357,8 @@ class Reader {
   ElfImage& out_;
   ElfPtr elf_;
   std::vector<Elf_Scn*> symbol_tables_, relocation_sections_, data_sections_, init_arrays_, relr_sections_;
+  bool go_program_ = false;      // has .go.buildinfo
+  Elf_Scn* gopclntab_ = nullptr;  // Go's function table, when it has a section of its own
   Elf_Scn* dynamic_ = nullptr;
 };
 

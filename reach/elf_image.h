@@ -39,6 +39,9 @@ struct ElfImage {
   std::vector<std::string> import_pointers;  ///< imported functions whose address data holds
   /// Identifier-like strings in read-only data: the names a program may look up with dlsym.
   std::vector<std::string> identifiers;
+  /// Go programs: the format of their function table (reach/go_pclntab.h; its functions are in `functions`),
+  /// 0 for other files. From 118 (Go 1.18) on, amd64 Go code passes integer arguments in registers, RAX first.
+  int go_pclntab_format = 0;
 
   /// Whether `addr` lies in one of the code sections.
   bool InCode(uint64_t addr) const;

@@ -9,6 +9,8 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <set>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/error.h"
@@ -61,12 +63,15 @@ class Program {
  public:
   explicit Program(const ScanOptions& options) : options_(options) {}
 
-  Reachability Run(const std::vector<std::string>& files) {
+  Reachability Run(const std::vector<std::string>& files, const std::vector<std::string>& mapped) {
     for (const std::string& f : files) {
       size_t b = Load(f);
       if (b != SIZE_MAX) explicit_.push_back(b);
     }
-    for (size_t i = 0; i < bins_.size(); ++i) LoadDependencies(i);  // breadth-first, as the loader does
+    size_t i = 0;
+    for (; i < bins_.size(); ++i) LoadDependencies(i);  // breadth-first, as the loader does
+    AddMapped(mapped);
+    for (; i < bins_.size(); ++i) LoadDependencies(i);  // what the dlopen'd libraries need
     for (size_t b = 0; b < bins_.size(); ++b) SeedRoots(b);
     Walk();
     for (size_t b = 0; b < bins_.size(); ++b) {
@@ -138,6 +143,42 @@ class Program {
         Load(path);
       } catch (const Error&) {
         result_.missing_libraries.push_back(n + " (" + path + ": not a usable ELF file)");
+      }
+    }
+  }
+
+  /// The mapped files that nothing loaded so far accounts for: dlopen'd libraries and their own dependencies.
+  /// Those no other of them needs are roots (what dlopen was called on); the others wait to be loaded as
+  /// dependencies, as they were at run time. In a cycle of mutual needs all are roots.
+  void AddMapped(const std::vector<std::string>& mapped) {
+    static constexpr std::string_view kDeleted = " (deleted)";
+    std::vector<size_t> fresh;
+    for (const std::string& m : mapped) {
+      if (m.size() > kDeleted.size() && m.compare(m.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
+        result_.unreadable_mapped.push_back(m.substr(0, m.size() - kDeleted.size()) + ": deleted since it was mapped");
+        continue;
+      }
+      if (by_path_.count(Canonical(m))) continue;
+      try {
+        fresh.push_back(Load(m));
+      } catch (const Error& e) {
+        result_.unreadable_mapped.push_back(e.what());
+      }
+    }
+    std::set<size_t> needed;
+    for (size_t b : fresh) {
+      std::vector<std::string> names = bins_[b].summary.needed;
+      for (const std::string& n : names) {
+        std::string path = FindLibrary(n, bins_[b]);
+        auto it = path.empty() ? by_path_.end() : by_path_.find(Canonical(path));
+        if (it != by_path_.end() && it->second != b) needed.insert(it->second);
+      }
+    }
+    bool cycle = !fresh.empty() && std::all_of(fresh.begin(), fresh.end(), [&](size_t b) { return needed.count(b); });
+    for (size_t b : fresh) {
+      if (cycle || !needed.count(b)) {
+        explicit_.push_back(b);
+        result_.dlopened.push_back(bins_[b].summary.path);
       }
     }
   }
@@ -258,8 +299,9 @@ std::vector<std::string> DefaultLibraryPath(bool is64) {
   return dirs;
 }
 
-Reachability AnalyseProgram(const std::vector<std::string>& files, const ScanOptions& options) {
-  return Program(options).Run(files);
+Reachability AnalyseProgram(const std::vector<std::string>& files, const ScanOptions& options,
+                            const std::vector<std::string>& mapped) {
+  return Program(options).Run(files, mapped);
 }
 
 }  // namespace profilegen::reach

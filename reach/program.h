@@ -41,12 +41,21 @@ struct Reachability {
   std::set<SyscallNumber> syscalls;
   std::set<UnresolvedSite> unresolved;
   std::set<std::string> unresolved_imports;  ///< imports that no loaded binary exports (weak ones, mostly)
+  /// Mapped files (AnalyseProgram's `mapped`) that the files' dependencies do not account for and no other such
+  /// file needs: the libraries the program dlopen'd (and programs it ran), analysed as roots.
+  std::vector<std::string> dlopened;
+  /// Mapped files that could not be analysed: deleted since, or not a readable ELF file ("PATH: why").
+  std::vector<std::string> unreadable_mapped;
 };
 
 /// The syscalls reachable from `files`: every file given is a root with its entry point, its exports, its
 /// init code and its address-taken functions (an executable, or a library a program dlopens); libraries they
 /// need contribute their init code, address-taken functions and the exports actually imported.
-Reachability AnalyseProgram(const std::vector<std::string>& files, const ScanOptions& options);
+/// `mapped`: the files a recording saw the program map executable (trace/mapped.h). Those that are not `files`
+/// or their dependencies were dlopen'd (or are programs run without a syscall of their own first): each that no
+/// other of them needs is a root like `files`; the rest are loaded as their dependencies.
+Reachability AnalyseProgram(const std::vector<std::string>& files, const ScanOptions& options,
+                            const std::vector<std::string>& mapped = {});
 
 /// The folders the dynamic loader searches by default on this machine for 64-bit (or 32-bit) libraries.
 std::vector<std::string> DefaultLibraryPath(bool is64);

@@ -13,7 +13,7 @@
 namespace profilegen::reach {
 
 /// Bumped whenever the analysis changes what it finds: older cache entries are then ignored.
-inline constexpr int kAnalysisVersion = 4;
+inline constexpr int kAnalysisVersion = 5;
 
 /// What is known about a register at a call or syscall site.
 struct Value {

@@ -85,6 +85,7 @@ constexpr TraceSection kSections[] = {
     {"exit", ParseExit},       {"tasks", ParseTasks},     {"runs", ParseRuns},
     {"containers", ParseContainers},  // trace/container.h
     {"sources", ParseSources},        // trace/log_source.h
+    {"mapped", ParseMappedSection},   // trace/mapped.h
 };
 
 ArgValues ParseArgValues(const FieldReader& r, const json& v, const std::string& where) {

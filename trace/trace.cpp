@@ -32,6 +32,14 @@ void ArgValues::Merge(const ArgValues& other) {
 
 std::string SyscallRecord::DisplayName() const { return name ? *name : "#" + std::to_string(nr); }
 
+std::vector<std::string> Trace::Executables() const {
+  std::set<std::string> exes;
+  for (const auto& [key, rec] : syscalls) {
+    if (!rec.first.exe.empty()) exes.insert(rec.first.exe);
+  }
+  return {exes.begin(), exes.end()};
+}
+
 std::vector<sys::ArchToken> Trace::Arches() const {
   std::vector<sys::ArchToken> out;
   if (host_arch) out.push_back(host_arch);
@@ -109,6 +117,7 @@ std::string SerializeTrace(const Trace& t) {
     list.push_back(std::move(e));
   }
   doc["syscalls"] = std::move(list);
+  if (!t.mapped.empty()) doc["mapped"] = MappedJson(t.mapped);
   if (t.reachable) doc["reachable"] = ReachableJson(*t.reachable);  // schema v2
   return DumpCanonical(doc);
 }
@@ -134,6 +143,7 @@ void Merge(Trace& into, const Trace& from) {
   into.runs += from.runs;
   into.tasks += from.tasks;
   MergeReachable(into.reachable, from.reachable);
+  into.mapped.insert(from.mapped.begin(), from.mapped.end());
 }
 
 Trace MergeAll(const std::vector<Trace>& traces) {

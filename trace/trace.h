@@ -12,6 +12,7 @@
 #include "trace/reachable.h"
 #include "trace/container.h"
 #include "trace/log_source.h"
+#include "trace/mapped.h"
 
 namespace profilegen::trace {
 
@@ -69,9 +70,12 @@ struct Trace {
   std::optional<Reachable> reachable;  ///< schema v2: static reachability of the recorded executables
   std::vector<ContainerFacts> containers;  ///< how recorded containers were run (trace/container.h)
   std::vector<LogSource> sources;          ///< kernel logs this trace was read from (`learn`, trace/log_source.h)
+  std::set<std::string> mapped;            ///< files the recorded processes mapped executable (trace/mapped.h)
 
   /// Distinct architectures among the syscalls, host first.
   std::vector<sys::ArchToken> Arches() const;
+  /// The executables that first made each recorded syscall, sorted, each once.
+  std::vector<std::string> Executables() const;
 };
 
 /// Parses a trace; `path` names the file in messages. Throws Error on any problem, naming the JSON path.
@@ -85,7 +89,7 @@ std::string SerializeTrace(const Trace& trace);
 /// Writes atomically; throws Error with `exit_code` on failure.
 void SaveTrace(const Trace& trace, const std::string& path, int exit_code);
 
-/// Adds `from` into `into`: union of entries, counts summed, value sets united, runs added.
+/// Adds `from` into `into`: union of entries, counts summed, value sets united, runs added, mapped files united.
 void Merge(Trace& into, const Trace& from);
 /// Merges many traces (any order gives the same result).
 Trace MergeAll(const std::vector<Trace>& traces);

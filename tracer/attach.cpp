@@ -76,7 +76,7 @@ void Recorder::Attach() {
         throw SystemError("cannot attach to pid " + std::to_string(tid) + " (ptrace PTRACE_SEIZE)", e, kExitInternal);
       }
       found = true;
-      tasks_.AddOwn(tid, TaskState::kNew);
+      tasks_.AddOwn(tid, TaskState::kNew).leader = tid == pid;
       // Each task reports a PTRACE_EVENT_STOP for the interrupt; the loop resumes it with PTRACE_SYSCALL.
       PtraceOk(::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr), "PTRACE_INTERRUPT", tid);
     }
@@ -112,6 +112,7 @@ void Recorder::Detach() {
         tasks_.OnCreated(static_cast<pid_t>(child));
       }
     }
+    NoteMappings(pid);  // what it has mapped so far: it goes on without us
     // A signal-delivery stop's signal goes on with the detach, or it would be lost.
     int sig = ws.kind() == WaitStatus::Kind::kSignalStop ? ws.stop_signal() : 0;
     PtraceOk(::ptrace(PTRACE_DETACH, pid, nullptr, reinterpret_cast<void*>(static_cast<long>(sig))), "PTRACE_DETACH",

@@ -31,6 +31,12 @@ std::vector<sock_filter> Export(scmp_filter_ctx ctx) {
   return prog;
 }
 
+/// The syscalls the recorder must always stop at, --known or not: execve, execveat and exit_group end a
+/// process's mappings, which it reads at their entry.
+bool IsMappingsEnd(const std::string& name) {
+  return name == "execve" || name == "execveat" || name == "exit_group";
+}
+
 }  // namespace
 
 std::vector<sock_filter> TraceEverythingFilter() {
@@ -55,6 +61,7 @@ std::vector<sock_filter> TraceUnknownFilter(const std::vector<trace::Trace>& kno
     for (const trace::Trace& t : known) {
       for (const auto& [key, rec] : t.syscalls) {
         if (key.first != arch || !rec.name || !trace::CapturedArgs(*rec.name).empty()) continue;
+        if (IsMappingsEnd(*rec.name)) continue;  // the recorder reads the process's mappings there
         if (sys::Resolve(arch, *rec.name).status != sys::NameStatus::kPresent) continue;
         int native_nr = seccomp_syscall_resolve_name(rec.name->c_str());
         int rc = seccomp_rule_add(ctx.get(), SCMP_ACT_ALLOW, native_nr, 0);

@@ -20,6 +20,10 @@ std::string ExecFailureHint(const std::string& path, int err);
 /// "SIGSEGV" for 11; "SIG42" when there is no name.
 std::string SignalName(int sig);
 
+/// Whether `sig`'s default action ends the process (terminate or core dump), as signal(7) lists them: all but
+/// SIGCHLD, SIGCONT, SIGURG, SIGWINCH and the stop signals.
+bool KillsByDefault(int sig);
+
 /// uname's release, "6.1.0".
 std::string KernelRelease();
 

@@ -2,6 +2,7 @@
 /// The recorder's insides, shared by recorder.cpp (the event loop), spawn.cpp and attach.cpp. Not an interface.
 #include <sys/types.h>
 
+#include <set>
 #include <string>
 #include <unordered_map>
 
@@ -39,6 +40,8 @@ class Recorder {
   void Resume(pid_t pid, int sig);
   const trace::SyscallRecord& RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args);
   void OnOwnFilter(const std::string& name, const uint64_t* args);
+  static bool EndsMappings(const std::string& name, bool leader);
+  void NoteMappings(pid_t pid);
   trace::Trace BuildTrace();
 
   const RecordOptions& options_;
@@ -55,6 +58,7 @@ class Recorder {
   int forwarded_signal_ = 0;  // the last signal meant to stop the command sent on to it while it ran
   bool detach_requested_ = false;
   std::string started_;
+  std::set<std::string> mapped_;  // files mapped executable, read before each process's mappings go
 };
 
 }  // namespace profilegen::tracer

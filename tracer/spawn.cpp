@@ -149,7 +149,9 @@ void Recorder::Spawn() {
     throw SystemError("cannot trace the command (ptrace PTRACE_SEIZE)", e);
   }
   main_pid_ = pid;
-  tasks_.AddOwn(pid, TaskState::kRunning).pre_exec = true;
+  Task& child = tasks_.AddOwn(pid, TaskState::kRunning);
+  child.pre_exec = true;
+  child.leader = true;
   if (syscall_mode_) {
     // PTRACE_SYSCALL needs a stopped tracee: interrupt it (it waits on the pipe) and resume from that stop.
     PtraceOk(::ptrace(PTRACE_INTERRUPT, pid, nullptr, nullptr), "PTRACE_INTERRUPT", pid);

@@ -26,6 +26,9 @@ struct Task {
   bool announced = false;  ///< its creator's clone event was seen, or it was attached or spawned (none to come)
   bool pre_exec = false;   ///< the spawned child before its execve: its own syscalls are not recorded
   bool at_entry = false;   ///< syscall mode: the current syscall was recorded at its entry stop
+  /// The process's main thread (spawned, attached, forked, or a thread that exec'ed): its exit ends the process
+  /// unless other threads go on. A task from a clone event is taken for a thread.
+  bool leader = false;
 };
 
 class TaskTable {

@@ -1,6 +1,8 @@
 // record --reachable's section (reach/recorded.h): from the executables a trace names, and where its cache goes.
 #include "reach/recorded.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <catch2/catch.hpp>
 #include <cstdlib>
@@ -8,34 +10,36 @@
 
 #include "base/error.h"
 #include "reach/cache.h"
-#include "trace/trace.h"
 
 namespace profilegen::reach {
 namespace {
 
-trace::Trace TraceOf(const std::string& exe, const char* name) {
-  trace::Trace t;
-  sys::ArchToken amd64 = sys::ArchByNativeName("amd64")->token;
-  t.host_arch = amd64;
-  trace::SyscallRecord rec;
-  rec.arch = amd64;
-  rec.name = name;
-  rec.count = 1;
-  rec.first = {1, exe};
-  t.syscalls[{amd64, 231}] = rec;
-  return t;
-}
-
 TEST_CASE("the reachable section of a recording: its executables and their libraries, by name", "[reach]") {
-  trace::Reachable r = AnalyseRecorded(TraceOf("/usr/bin/true", "exit_group"), "");
+  RecordedReachable r = AnalyseRecorded({"/usr/bin/true"}, {}, "");
   sys::ArchToken amd64 = sys::ArchByNativeName("amd64")->token;
   CHECK(std::is_sorted(r.binaries.begin(), r.binaries.end()));
   CHECK(std::count(r.binaries.begin(), r.binaries.end(), "/usr/bin/true") == 1);
   CHECK(r.binaries.size() >= 3);  // true, libc, the loader
   CHECK(r.names.at(amd64).count("exit_group"));
   CHECK(!r.names.at(amd64).count("mount"));
+  CHECK(r.not_analysed.empty());
   // An executable gone since it ran: an error the caller turns into a warning.
-  CHECK_THROWS_AS(AnalyseRecorded(TraceOf("/nonexistent/deleted-tmp", "exit_group"), ""), Error);
+  CHECK_THROWS_AS(AnalyseRecorded({"/nonexistent/deleted-tmp"}, {}, ""), Error);
+}
+
+TEST_CASE("a recorded script is left out with a note; its interpreter, among the mapped files, is analysed",
+          "[reach]") {
+  char path[] = "/tmp/profilegen-script-XXXXXX";
+  int fd = ::mkstemp(path);
+  REQUIRE(fd >= 0);
+  const std::string text = "#!/bin/sh\ntrue\n";
+  REQUIRE(::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()));
+  ::close(fd);
+  RecordedReachable r = AnalyseRecorded({path, "/usr/bin/true"}, {"/usr/bin/dash"}, "");
+  ::unlink(path);
+  REQUIRE(r.not_analysed.size() == 1);
+  CHECK(r.not_analysed[0].find("not an ELF file") != std::string::npos);
+  CHECK(std::count(r.binaries.begin(), r.binaries.end(), "/usr/bin/dash") == 1);
 }
 
 TEST_CASE("the analysis cache of record --reachable: none inside a container unless named", "[reach]") {
