@@ -29,12 +29,18 @@ Comparison RecordAndStrace(const harness::TempDir& dir, const std::string& cmd) 
   return c;
 }
 
+// Syscalls a multi-threaded program makes in one run and not in another: a lock, a condition variable or a join
+// calls futex only when another thread holds it at that moment (seen: the threads sample's futex under record but
+// not under strace, whose slowdown let every worker finish before main waited). The two runs are separate, so
+// these are compared only when both have them.
+const std::set<std::string> kTimingDependent = {"futex"};
+
 void RequireSameSets(const Comparison& c) {
   std::set<std::string> missing, invented;
   for (const auto& n : c.strace)
-    if (!c.ours.count(n)) missing.insert(n);
+    if (!c.ours.count(n) && !kTimingDependent.count(n)) missing.insert(n);
   for (const auto& n : c.ours)
-    if (!c.strace.count(n)) invented.insert(n);
+    if (!c.strace.count(n) && !kTimingDependent.count(n)) invented.insert(n);
   std::string m, i;
   for (const auto& n : missing) m += n + " ";
   for (const auto& n : invented) i += n + " ";
