@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "profile/libseccomp_tree.h"
+
 namespace profilegen::profile {
 
 const char* EngineName(Engine engine) { return engine == Engine::kPodman ? "podman" : "docker"; }
@@ -244,6 +246,15 @@ std::optional<Multiplexed> MultiplexedCall(sys::ArchToken arch, std::string_view
   return Multiplexed{mux, call};
 }
 
+std::vector<ArgCondition> MultiplexedConditions(const Multiplexed& mux, const std::vector<ArgCondition>& conditions) {
+  std::vector<ArgCondition> out{{0, mux.call, 0, Op::kEq}};
+  for (const auto& c : conditions) {
+    if (c.index != 0) out.push_back(c);
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
 std::vector<std::vector<ArgCondition>> ConditionSets(const std::vector<ArgCondition>& args) {
   std::set<uint32_t> indexes;
   bool repeated = false;
@@ -272,7 +283,7 @@ bool ConditionHolds(const ArgCondition& c, uint64_t arg, bool arch32) {
     case Op::kEq: return arg == value;
     case Op::kGe: return arg >= value;
     case Op::kGt: return arg > value;
-    case Op::kMaskedEq: return (arg & value) == two;
+    case Op::kMaskedEq: return (arg & value) == (two & value);  // libseccomp masks the value too
   }
   return false;
 }
@@ -283,19 +294,20 @@ Verdict PolicyVerdict(const EffectivePolicy& policy, sys::ArchToken arch, const 
   if (policy.seccomp_off) return Verdict{Action::kAllow, 0};
   auto a = policy.arches.find(arch);
   if (a == policy.arches.end()) return Verdict{Action::kKillThread, 0};  // libseccomp's bad-arch action
+  if (a->second.number_unloaded) return policy.default_verdict;
   auto s = a->second.syscalls.find(name);
   if (s == a->second.syscalls.end()) return policy.default_verdict;
-  const bool arch32 = sys::Is32Bit(arch);
-  std::optional<Verdict> found;
-  for (const EffectiveRule& r : s->second.rules) {
-    const bool all = std::all_of(r.conditions.begin(), r.conditions.end(), [&](const ArgCondition& c) {
-      return c.index < 6 && ConditionHolds(c, args[c.index], arch32);
-    });
-    if (!all) continue;
-    if (found && *found != r.verdict && ambiguous) *ambiguous = true;
-    if (!found) found = r.verdict;
+  LibseccompChains chains(sys::Is32Bit(arch));
+  for (const EffectiveRule& r : s->second.added) {
+    if (!chains.Add(r.conditions, r.verdict)) {
+      if (ambiguous) *ambiguous = true;  // EEXIST: no filter is loaded at all
+      return policy.default_verdict;
+    }
   }
-  return found.value_or(policy.default_verdict);
+  bool unsure = false;
+  const std::optional<Verdict> decided = chains.Decide(args, &unsure);
+  if (unsure && ambiguous) *ambiguous = true;
+  return decided.value_or(policy.default_verdict);
 }
 
 namespace {
@@ -322,16 +334,19 @@ struct Placed {
 // One arch's rules as libseccomp keeps them while runc adds them in profile order.
 class ArchBuilder {
  public:
-  ArchBuilder(ArchPolicy& policy, Notes& notes) : policy_(policy), notes_(notes) {}
+  ArchBuilder(ArchPolicy& policy, Notes& notes, bool arch32) : policy_(policy), notes_(notes), arch32_(arch32) {}
 
   // `quiet`: a rule libseccomp derives itself (i386 socketcall/ipc multiplexing) merges silently: the notes would
   // describe libseccomp's bookkeeping, not the profile.
-  void Add(const std::string& name, const std::string& path, size_t entry, const EffectiveRule& rule,
+  void Add(const std::string& name, const std::string& path, size_t entry, const EffectiveRule& given,
            bool quiet = false) {
     std::vector<Diagnostic> discard;
     Notes quiet_notes(discard);
     Notes& notes = quiet ? quiet_notes : notes_;
     SyscallPolicy& sp = policy_.syscalls[name];
+    sp.added.push_back(given);
+    // The rule as libseccomp keeps it: a MASKED_EQ with a zero mask always holds and is dropped.
+    const EffectiveRule rule{given.verdict, LibseccompConditions(given.conditions, arch32_)};
     auto& origin = origins_[name];
     if (sp.Unconditional()) {
       // libseccomp: an existing unconditional rule wins over every later rule for the syscall.
@@ -374,8 +389,47 @@ class ArchBuilder {
  private:
   ArchPolicy& policy_;
   Notes& notes_;
+  bool arch32_;
   std::map<std::string, std::vector<size_t>> origins_;  // parallel to each syscall's rules
 };
+
+// libseccomp 2.5.4 (gen_bpf.c _gen_bpf_syscalls) loads the syscall number in an arch's section only in the block
+// of its first entry, the one of highest priority (fewest tree nodes; ties: lowest unsigned number first, so real
+// syscalls before pseudo numbers). Entries under pseudo numbers (an i386 socket- or ipc-family name without a
+// direct call, such as semop) are then left out of the BPF: when one of them is first, nothing loads the number
+// and every comparison of the section reads the arch instead. x86_64 and x32 load it in their ABI check.
+// Returns the pseudo entry that comes first, if one does.
+std::optional<std::string> NumberUnloaded(const ArchPolicy& arch_policy,
+                                          const std::map<std::string, std::vector<EffectiveRule>>& pseudo,
+                                          sys::ArchToken arch) {
+  const auto info = sys::ArchByToken(arch);
+  if (pseudo.empty() || !info || info->scmp == "SCMP_ARCH_X86_64" || info->scmp == "SCMP_ARCH_X32") return std::nullopt;
+  const bool arch32 = sys::Is32Bit(arch);
+  auto priority = [&](const std::vector<EffectiveRule>& rules) -> std::optional<unsigned> {
+    LibseccompChains chains(arch32);
+    for (const auto& r : rules) {
+      if (!chains.Add(r.conditions, r.verdict)) return std::nullopt;  // EEXIST: no filter at all
+    }
+    return chains.Priority();
+  };
+  std::optional<unsigned> real_best, pseudo_best;
+  std::string first;
+  for (const auto& [name, sp] : arch_policy.syscalls) {
+    auto p = priority(sp.added);
+    if (!p) return std::nullopt;
+    if (!real_best || *p > *real_best) real_best = p;
+  }
+  for (const auto& [name, rules] : pseudo) {
+    auto p = priority(rules);
+    if (!p) return std::nullopt;
+    if (!pseudo_best || *p > *pseudo_best) {
+      pseudo_best = p;
+      first = name;
+    }
+  }
+  if (pseudo_best && (!real_best || *pseudo_best > *real_best)) return first;
+  return std::nullopt;
+}
 
 }  // namespace
 
@@ -424,7 +478,8 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
   }
 
   for (sys::ArchToken arch : arches) {
-    ArchBuilder builder(out.arches[arch], notes);
+    std::map<std::string, std::vector<EffectiveRule>> pseudo;  // entries under libseccomp's pseudo numbers
+    ArchBuilder builder(out.arches[arch], notes, sys::Is32Bit(arch));
     for (const auto& c : candidates) {
       const Rule& rule = profile.syscalls[c.entry];
       for (size_t j = 0; j < rule.names.size(); ++j) {
@@ -438,16 +493,28 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
         }
         if (r.status == sys::NameStatus::kPresent) {
           for (const auto& er : c.rules) builder.Add(name, path, c.entry, er);
+        } else if (MultiplexedCall(arch, name)) {
+          // libseccomp keeps an entry under the pseudo number: no BPF of its own, but it takes part in the
+          // order of the entries.
+          for (const auto& er : c.rules) pseudo[name].push_back(er);
         }  // else: not a syscall on this arch, no BPF for it
         if (auto mux = MultiplexedCall(arch, name)) {
-          // libseccomp also adds the multiplexed form, with only the call
-          // number as its condition.
+          // libseccomp also adds the multiplexed form: the call number replaces the condition on argument 0.
           for (const auto& er : c.rules)
-            builder.Add(mux->syscall, path, c.entry, {er.verdict, {{0, mux->call, 0, Op::kEq}}}, true);
+            builder.Add(mux->syscall, path, c.entry, {er.verdict, MultiplexedConditions(*mux, er.conditions)}, true);
         }
       }
     }
     builder.Finish();
+    if (auto first = NumberUnloaded(out.arches[arch], pseudo, arch)) {
+      out.arches[arch].number_unloaded = true;
+      const std::string label(sys::ArchByToken(arch)->scmp);
+      notes.Add(Severity::kWarning, "",
+                "libseccomp 2.5.4 orders the pseudo-syscall entry for \"" + *first + "\" (no direct " + label +
+                    " call) first in the " + label +
+                    " section of the filter and then never loads the syscall number there: every " + label +
+                    " call gets the default action (linear layout: crun, runc 1.1; runc 1.2's binary tree past 32 names loads it)");
+    }
   }
   return out;
 }

@@ -58,12 +58,18 @@ struct EffectiveRule {
 /// (sorted, deduplicated), all others fall to the default.
 struct SyscallPolicy {
   std::vector<EffectiveRule> rules;
-  bool operator==(const SyscallPolicy&) const = default;
+  /// Every rule libseccomp is given for the syscall, in the runtime's order (conditions as written): what
+  /// PolicyVerdict feeds its model of libseccomp's rule tree (profile/libseccomp_tree.h). Not compared.
+  std::vector<EffectiveRule> added;
+  bool operator==(const SyscallPolicy& o) const { return rules == o.rules; }
   bool Unconditional() const { return rules.size() == 1 && rules[0].conditions.empty(); }
 };
 
 struct ArchPolicy {
   std::map<std::string, SyscallPolicy> syscalls;  ///< by name; only names present on this arch
+  /// libseccomp 2.5.4 never loads the syscall number in this arch's section of a linear filter, so every call
+  /// on it gets the default action (see NumberUnloaded in effective.cpp).
+  bool number_unloaded = false;
   bool operator==(const ArchPolicy&) const = default;
 };
 
@@ -99,10 +105,12 @@ std::vector<std::vector<ArgCondition>> ConditionSets(const std::vector<ArgCondit
 /// 32-bit arguments, and libseccomp compares only their low 32 bits.
 bool ConditionHolds(const ArgCondition& c, uint64_t arg, bool arch32 = false);
 
-/// The verdict the policy gives `name` on `arch` for these arguments (the
-/// default when no rule matches, seccomp off: ALLOW). libseccomp checks
-/// conditional rules in no fixed order: when rules with different verdicts
-/// match, the one libseccomp picks is not modelled; `ambiguous` is then set.
+/// The verdict the filter gives `name` on `arch` for these arguments (the default when no rule decides, seccomp
+/// off: ALLOW). Conditional rules go through the model of libseccomp 2.5.4's rule tree
+/// (profile/libseccomp_tree.h): when rules of different verdicts overlap, the one the generated BPF picks.
+/// `ambiguous` is set when libseccomp would refuse the syscall's rules (EEXIST: the runtime cannot load the
+/// profile at all), and when the answer depends on where libseccomp's BPF layout reloads the accumulator after
+/// a sub-level fell through (LibseccompChains::Decide's `unsure`; the answer is then the usual layout's).
 Verdict PolicyVerdict(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name,
                       const uint64_t (&args)[6], bool* ambiguous = nullptr);
 
@@ -130,14 +138,17 @@ std::vector<sys::ArchToken> FilterArches(const Profile& profile, const Target& t
 std::vector<std::string> SpecArchitectures(const Profile& profile, const Target& target);
 
 /// libseccomp's multiplexing on x86 (and s390): a rule for a socket-family or
-/// ipc-family name also becomes a rule for socketcall(SYS_xxx) or ipc(call),
-/// and every other condition of the rule is dropped there (the real arguments
-/// live in memory). So `socket` guarded by its domain allows
-/// socketcall(SYS_SOCKET) for any domain.
+/// ipc-family name also becomes a rule for socketcall(SYS_xxx) or ipc(call):
+/// its condition on argument 0 is replaced by `a0 == call`, its conditions on
+/// arguments 1-5 stay and are compared with socketcall's and ipc's own
+/// arguments (libseccomp 2.5.4 src/syscalls.c abi_rule_add). So `socket`
+/// guarded by its domain allows socketcall(SYS_SOCKET) for any domain.
 struct Multiplexed {
   std::string syscall;  ///< "socketcall" or "ipc"
   uint64_t call = 0;    ///< argument 0: SYS_SOCKET = 1, ..., SEMOP = 1, SHMAT = 21, ...
 };
 std::optional<Multiplexed> MultiplexedCall(sys::ArchToken arch, std::string_view name);
+/// The conditions of the multiplexed rule libseccomp derives from a rule with `conditions`.
+std::vector<ArgCondition> MultiplexedConditions(const Multiplexed& mux, const std::vector<ArgCondition>& conditions);
 
 }  // namespace profilegen::profile
