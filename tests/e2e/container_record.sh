@@ -349,6 +349,14 @@ PY
       [ "$(facts "$out/$n.json")" = "$(facts "$out/$n-2.json")" ]; } ||
       { fail "podman cold $n: the second recording did not use the entry the first one stored (exit $rc)"; sed 's/^/    | /' "$out/calls.txt"; }
   done
+  # The user's own --cidfile is the one watched, and it stays.
+  : >"$out/calls.txt"
+  rc=$(CONTAINERS_CONF=$ENG_WORK/containers.conf XDG_CACHE_HOME=$out/cache-user eng_capture "$out/user.txt" "$PROFILEGEN" record -o "$out/user.json" -- \
+    "$out/bin/podman" run --cidfile "$out/user.cid" "${opts[@]}" "$img" echo hi)
+  { [ "$rc" = 0 ] && grep -Eq '^[0-9a-f]{64}$' "$out/user.cid" && ! grep -q -- '--cidfile /' "$out/user.txt" &&
+    ! grep -q '^info' "$out/calls.txt" && [ "$(facts "$out/user.json")" = "$(facts "$out/runc.json")" ]; } ||
+    { fail "podman cold with the user's --cidfile: exit $rc"; sed 's/^/    | /' "$out/user.txt" "$out/calls.txt"; }
+  echo "  podman cold with the user's --cidfile: facts read from the run ($(facts "$out/user.json")), the file kept"
 }
 
 # record --reachable: the profilegen inside the container (profilegen-static, Capstone) analyses the image's own
