@@ -30,7 +30,7 @@ struct EngineAnswers {
 
   EngineAnswers() = default;
   EngineAnswers(EngineAnswers&&) = default;
-  EngineAnswers& operator=(EngineAnswers&&) = default;
+  EngineAnswers& operator=(EngineAnswers&&) = delete;  // would drop a watch without abandoning it
   /// Abandons a watch of the run that nobody joined (record failed, or no trace was written), so that
   /// `pending`'s destructor does not wait for a run that will never come.
   ~EngineAnswers();

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <optional>
@@ -16,7 +17,14 @@
 namespace profilegen::engines {
 namespace {
 
-constexpr auto kPollInterval = std::chrono::milliseconds(5);
+/// How long the watch waits between looks: 5 ms at first (conmon appears 0.1-0.3 s into a run here and lives
+/// as long as its container, however short), then longer and longer, up to a quarter second, so that a run
+/// whose conmon is never seen (a podman that passes other arguments) does not cost a /proc scan every 5 ms
+/// for as long as a service container runs.
+std::chrono::milliseconds PollInterval(std::chrono::steady_clock::duration watched) {
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(watched).count();
+  return std::chrono::milliseconds(std::min<long long>(250, 5 + ms / 10));
+}
 
 /// The container id podman wrote to `cidfile`; "" until it has (the file is created empty, then written).
 std::string ContainerId(const std::string& cidfile) {
@@ -61,12 +69,13 @@ std::future<EngineInfo> WatchRunFacts(const RunCommand& run, const std::string& 
     ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
     std::optional<ConmonView> conmon;
     RunPhase phase;
+    const auto start = std::chrono::steady_clock::now();
     for (;;) {
       phase = signal->phase.load();  // read before looking, so that a look after the run's end is the last one
       if (phase == RunPhase::kAbandoned) break;
       if (std::string id = ContainerId(cidfile); !id.empty() && (conmon = FindConmon(id))) break;
       if (phase == RunPhase::kOver) break;
-      std::this_thread::sleep_for(kPollInterval);
+      std::this_thread::sleep_for(PollInterval(std::chrono::steady_clock::now() - start));
     }
     if (remove_cidfile) RemoveCidfile(cidfile);
     EngineInfo info;

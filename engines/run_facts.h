@@ -40,7 +40,8 @@ struct RunSignal {
 std::string NewCidfilePath();
 
 /// Watches, on a thread of its own, for the container id in `cidfile` and that container's conmon (polling every
-/// few milliseconds: conmon lives as long as the container), until found or `signal` leaves kRunning; then asks
+/// 5 ms at first, less often as time goes by: conmon lives as long as the container), until found or `signal`
+/// leaves kRunning; then asks
 /// the versions (in their own process group, as QueryEngine's questions during a run are). kOver without a
 /// conmon seen, or a version that cannot be read: QueryEngine. kAbandoned: an EngineInfo with no runtime. A
 /// complete answer goes to `on_answer` (the facts cache) before it is returned. With `remove_cidfile`, the
