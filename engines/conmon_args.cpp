@@ -24,11 +24,6 @@ std::optional<std::string> Value(const std::vector<std::string>& words, const st
   return out;
 }
 
-std::string BaseName(const std::string& path) {
-  size_t slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
 /// GRAPHROOT/DRIVER-images/images.json when `bundle` is GRAPHROOT/DRIVER-containers/ID/userdata; "" otherwise.
 std::string ImageIndex(const std::string& bundle, const std::string& graph_root, const std::string& id) {
   const std::string tail = "/" + id + "/userdata", suffix = "-containers";
@@ -77,11 +72,12 @@ std::optional<ConmonView> ParseConmonArgs(const std::vector<std::string>& argv) 
   ConmonView v;
   v.container_id = Value(own, "--cid", "-c").value_or("");
   v.runtime_path = Value(own, "--runtime", "-r").value_or("");
-  // podman names a runtime given as a path by its base name (libpod's runtime setup; `podman info` says so too).
-  v.runtime = BaseName(Value(exit_args, "--runtime").value_or(""));
+  // As `podman info` names it: a runtime given as a path (`podman --runtime /usr/bin/runc`) keeps the path there
+  // too (podman 4.3.1 here).
+  v.runtime = Value(exit_args, "--runtime").value_or("");
   if (v.container_id.empty() || v.runtime_path.empty() || v.runtime.empty()) return std::nullopt;
-  v.image_index = ImageIndex(Value(own, "--bundle", "-b").value_or(""), Value(exit_args, "--root").value_or(""),
-                             v.container_id);
+  v.image_index =
+      ImageIndex(Value(own, "--bundle", "-b").value_or(""), Value(exit_args, "--root").value_or(""), v.container_id);
   return v;
 }
 

@@ -14,7 +14,7 @@ namespace profilegen::engines {
 
 struct ConmonView {
   std::string container_id;  ///< -c
-  std::string runtime;       ///< the runtime's name as `podman info` gives it: the base name when podman got a path
+  std::string runtime;       ///< the runtime's name as `podman info` gives it (a path when podman was given one)
   std::string runtime_path;  ///< -r: the runtime binary
   std::string image_index;   ///< GRAPHROOT/DRIVER-images/images.json, as ParseImageIndex; "" when -b says otherwise
 };

@@ -23,11 +23,11 @@ trace::ContainerFacts FromCache(const RunCommand& run, const CachedFacts& cached
 /// Stores `engine` under `key` when there is one (a remote or unresolvable podman, and docker, have none).
 void StoreFacts(const std::optional<CacheKey>& key, const std::string& dir, const EngineInfo& engine) {
   if (!key) return;
-  StoreCacheEntry(dir, *key,
-                  CachedFactsJson({engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version,
-                                   engine.runtime_path,
-                                   engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path),
-                                   engine.image_index}));
+  StoreCacheEntry(
+      dir, *key,
+      CachedFactsJson({engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version,
+                       engine.runtime_path, engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path),
+                       engine.image_index}));
 }
 
 /// The facts question, on its own thread: asked in its own process group (a ^C at the terminal is meant for

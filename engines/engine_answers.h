@@ -37,8 +37,9 @@ struct EngineAnswers {
 };
 
 /// `defer_facts`: leave a facts question that the cache cannot answer open (answers.pending) instead of
-/// waiting for it; for a local podman the question is then the watch of the run (answers.cidfile). Throws Error (125) as QueryEngine and QueryImage do; when the image question fails, the
-/// engine's error comes first, since an unreachable engine also makes the image question fail.
+/// waiting for it; for a local podman the question is then the watch of the run (answers.cidfile). Throws
+/// Error (125) as QueryEngine and QueryImage do; when the image question fails, the engine's error comes
+/// first, since an unreachable engine also makes the image question fail.
 EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts);
 
 /// The engine's facts, waiting for the open question if there is one (and storing its answer in the cache).

@@ -300,28 +300,40 @@ print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json
 # (0.6-1 s): a logging wrapper in front of podman shows that record asks it only `image inspect`, `run` and
 # `--version`, and the facts equal what `podman info` says (the oracle): in the trace (engine and runtime
 # versions, runtime) and in the cache entry (runtime binary, image store index), for runc and for crun through
-# its wrapper. The container id file record adds is gone after the run. Then the entry serves a recording.
+# its wrapper, and for `podman --runtime /usr/bin/runc`. The container id file record adds is gone after the
+# run. Then the entry serves a recording.
 cold_case() {
   local out="$ENG_WORK/podman-cold" img="profilegen-e2e-busybox:$TAG" opts n conf rc cidfile t0 t1 facts
   read -ra opts <<<"$(run_opts podman)"
   mkdir -p "$out/bin"
-  printf '#!/bin/sh\nprintf "%%s\\n" "$*" | cut -d" " -f1-2 >>"%s"\nexec podman "$@"\n' "$out/calls.txt" >"$out/bin/podman"
+  # The wrapper logs each question's first two words (after a leading --runtime PATH) to $PODMAN_CALLS.
+  cat >"$out/bin/podman" <<'WRAPPER'
+#!/bin/sh
+words=$*
+[ "$1" = --runtime ] && words=$(shift 2; echo "$*")
+printf '%s\n' "$words" | cut -d' ' -f1-2 >>"$PODMAN_CALLS"
+exec podman "$@"
+WRAPPER
+  export PODMAN_CALLS=$out/calls.txt
   chmod +x "$out/bin/podman"
   sleep 0.2  # older than the cache's racy window: the wrapper is the engine binary of the entry's key
   facts() { python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["containers"][0]; print(c["runtime"], c["runtimeVersion"] + ", podman", c["engineVersion"])' "$1"; }
-  for n in runc crun; do
-    conf=$ENG_WORK/containers.conf
+  local global=()
+  # runc and crun by name from containers.conf, and runc given as a path (podman info names it by the path).
+  for n in runc crun path; do
+    conf=$ENG_WORK/containers.conf global=()
     [ "$n" = crun ] && conf=$ENG_WORK/containers-crun-named.conf
+    [ "$n" = path ] && global=(--runtime "$(command -v runc)")
     : >"$out/calls.txt"
     t0=$(date +%s%N)
     rc=$(CONTAINERS_CONF=$conf XDG_CACHE_HOME=$out/cache-$n eng_capture "$out/$n.txt" "$PROFILEGEN" record \
-      -o "$out/$n.json" -- "$out/bin/podman" run "${opts[@]}" "$img" echo hi)
+      -o "$out/$n.json" -- "$out/bin/podman" "${global[@]}" run "${opts[@]}" "$img" echo hi)
     t1=$(date +%s%N)
     cidfile=$(grep -o -- '--cidfile [^ ]*' "$out/$n.txt" | cut -d' ' -f2 || true)
     { [ "$rc" = 0 ] && [ -n "$cidfile" ] && [ ! -e "$cidfile" ] && [ ! -e "$(dirname "$cidfile")" ]; } ||
       { fail "podman cold $n: exit $rc, container id file '$cidfile' (must be named and gone)"; sed 's/^/    | /' "$out/$n.txt"; continue; }
     if grep -q '^info' "$out/calls.txt"; then fail "podman cold $n: record asked podman info"; sed 's/^/    | /' "$out/calls.txt"; fi
-    CONTAINERS_CONF=$conf podman info --format json >"$out/info-$n.json"
+    CONTAINERS_CONF=$conf podman "${global[@]}" info --format json >"$out/info-$n.json"
     python3 - "$out/$n.json" "$out/info-$n.json" "$out/cache-$n"/profilegen/engines/*.json <<'PY' ||
 import json, sys
 c = json.load(open(sys.argv[1]))["containers"][0]
@@ -344,7 +356,7 @@ PY
     echo "  podman cold $n: facts read from the run = podman info's ($(facts "$out/$n.json")) in $(( (t1 - t0) / 1000000 )) ms; podman asked: $(cut -d' ' -f1 "$out/calls.txt" | sort -u | tr '\n' ' ')"
     : >"$out/calls.txt"
     rc=$(CONTAINERS_CONF=$conf XDG_CACHE_HOME=$out/cache-$n eng_capture "$out/$n-2.txt" "$PROFILEGEN" record -q \
-      -o "$out/$n-2.json" -- "$out/bin/podman" run "${opts[@]}" "$img" echo hi)
+      -o "$out/$n-2.json" -- "$out/bin/podman" "${global[@]}" run "${opts[@]}" "$img" echo hi)
     { [ "$rc" = 0 ] && ! grep -q -e '^info' -e '^--version' "$out/calls.txt" &&
       [ "$(facts "$out/$n.json")" = "$(facts "$out/$n-2.json")" ]; } ||
       { fail "podman cold $n: the second recording did not use the entry the first one stored (exit $rc)"; sed 's/^/    | /' "$out/calls.txt"; }

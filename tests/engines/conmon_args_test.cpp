@@ -20,11 +20,30 @@ const std::string kId = "1d087b6318196d50faa136ed25adbd4daa7a5eb675ed6a600e581c6
 // conmon's argv as podman 4.3.1 started it here (root, containers.conf runtime = "runc"; trimmed of log options).
 std::vector<std::string> Conmon(const std::string& id = kId, const std::string& runtime_name = "runc") {
   const std::string userdata = "/var/lib/containers/storage/overlay-containers/" + id + "/userdata";
-  std::vector<std::string> argv = {"/usr/bin/conmon", "--api-version", "1", "-c", id, "-u", id, "-r", "/usr/bin/runc",
-                                   "-b", userdata, "-p", "/run/containers/storage/overlay-containers/" + id +
-                                   "/userdata/pidfile", "-n", "relaxed_shaw", "--exit-dir", "/run/libpod/exits",
-                                   "--runtime-arg", "--log-format=json", "--runtime-arg", "--log",
-                                   "--runtime-arg=" + userdata + "/oci-log", "--exit-command", "/usr/bin/podman"};
+  std::vector<std::string> argv = {"/usr/bin/conmon",
+                                   "--api-version",
+                                   "1",
+                                   "-c",
+                                   id,
+                                   "-u",
+                                   id,
+                                   "-r",
+                                   "/usr/bin/runc",
+                                   "-b",
+                                   userdata,
+                                   "-p",
+                                   "/run/containers/storage/overlay-containers/" + id + "/userdata/pidfile",
+                                   "-n",
+                                   "relaxed_shaw",
+                                   "--exit-dir",
+                                   "/run/libpod/exits",
+                                   "--runtime-arg",
+                                   "--log-format=json",
+                                   "--runtime-arg",
+                                   "--log",
+                                   "--runtime-arg=" + userdata + "/oci-log",
+                                   "--exit-command",
+                                   "/usr/bin/podman"};
   for (const std::string& w :
        {std::string("--root"), std::string("/var/lib/containers/storage"), std::string("--runroot"),
         std::string("/run/containers/storage"), std::string("--cgroup-manager"), std::string("cgroupfs"),
@@ -65,10 +84,11 @@ TEST_CASE("conmon's argv: the runtime podman used, its binary and the image stor
   // `podman info` here: store.graphRoot /var/lib/containers/storage, graphDriverName overlay.
   CHECK(v->image_index == "/var/lib/containers/storage/overlay-images/images.json");
 
-  SECTION("a runtime podman was given as a path is named by its base name, as podman info does") {
+  SECTION("a runtime podman was given as a path keeps the path, as podman info names it") {
+    // `podman --runtime /usr/bin/runc info --format '{{.Host.OCIRuntime.Name}}'` printed /usr/bin/runc here.
     v = ParseConmonArgs(Conmon(kId, "/opt/bin/crun"));
     REQUIRE(v);
-    CHECK(v->runtime == "crun");
+    CHECK(v->runtime == "/opt/bin/crun");
   }
   SECTION("a bundle outside the store's layout leaves the image index unknown, not guessed") {
     std::vector<std::string> argv = Conmon();
@@ -84,7 +104,9 @@ TEST_CASE("conmon's argv: the runtime podman used, its binary and the image stor
     CHECK_FALSE(ParseConmonArgs(Without(Conmon(), "-r")));
     std::vector<std::string> argv = Conmon();
     for (size_t i = 0; i + 1 < argv.size(); ++i) {
-      if (argv[i] == "--exit-command-arg" && argv[i + 1] == "--runtime") argv.erase(argv.begin() + i, argv.begin() + i + 4);
+      if (argv[i] == "--exit-command-arg" && argv[i + 1] == "--runtime") {
+        argv.erase(argv.begin() + i, argv.begin() + i + 4);
+      }
     }
     CHECK_FALSE(ParseConmonArgs(argv));
     CHECK_FALSE(ParseConmonArgs({"/bin/sleep", "20"}));
@@ -96,10 +118,10 @@ TEST_CASE("conmon of a container: found among the processes by its id", "[engine
   char tmpl[] = "/tmp/pg-conmon-XXXXXX";
   std::string proc = ::mkdtemp(tmpl);
   const std::string other = std::string(64, 'a');
-  WriteProc(proc, "17", "bash", {"bash", "-c", kId});                 // names the id, but is no conmon
-  WriteProc(proc, "23", "conmon", Conmon(other));                     // another container's
-  WriteProc(proc, "42", "conmon", Conmon());                          // this one's
-  ::mkdir((proc + "/self").c_str(), 0755);                           // not a process directory
+  WriteProc(proc, "17", "bash", {"bash", "-c", kId});  // names the id, but is no conmon
+  WriteProc(proc, "23", "conmon", Conmon(other));      // another container's
+  WriteProc(proc, "42", "conmon", Conmon());           // this one's
+  ::mkdir((proc + "/self").c_str(), 0755);             // not a process directory
   auto v = FindConmon(kId, proc);
   REQUIRE(v);
   CHECK(v->container_id == kId);

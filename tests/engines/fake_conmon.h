@@ -23,8 +23,8 @@ class FakeConmon {
       : id_("sleep 30 # " + dir) {
     std::string link = dir + "/conmon";
     ::symlink("/bin/sh", link.c_str());
-    std::vector<std::string> argv = {link,    "-c", id_, "-r", runtime_path, "--exit-command-arg", "--runtime",
-                                     "--exit-command-arg", runtime_name};
+    std::vector<std::string> argv = {
+        link, "-c", id_, "-r", runtime_path, "--exit-command-arg", "--runtime", "--exit-command-arg", runtime_name};
     std::vector<char*> args;
     for (std::string& w : argv) args.push_back(w.data());
     args.push_back(nullptr);

@@ -22,15 +22,14 @@ struct FakeEngine {
   FakeEngine() {
     char tmpl[] = "/tmp/pg-runfacts-XXXXXX";
     dir = ::mkdtemp(tmpl);
-    Script("podman",
-           "echo \"$*\" >>" + dir + "/podman.log\n"
-           "case $1 in\n"
-           "  --version) echo 'podman version 4.3.1' ;;\n"
-           "  info) echo '{\"version\": {\"Version\": \"4.3.1\"}, \"host\": {\"ociRuntime\": {\"name\": \"runc\","
-           " \"path\": \"/usr/bin/runc\", \"version\": \"runc version 1.1.5+ds1\\\\ncommit: x\"}},"
-           " \"store\": {\"graphRoot\": \"/var/lib/containers/storage\", \"graphDriverName\": \"overlay\"}}' ;;\n"
-           "  *) exit 125 ;;\n"
-           "esac\n");
+    Script("podman", "echo \"$*\" >>" + dir + "/podman.log\n" + R"(case $1 in
+  --version) echo 'podman version 4.3.1' ;;
+  info) echo '{"version": {"Version": "4.3.1"}, "host": {"ociRuntime": {"name": "runc", "path": "/usr/bin/runc",
+    "version": "runc version 1.1.5+ds1\\ncommit: x"}},
+    "store": {"graphRoot": "/var/lib/containers/storage", "graphDriverName": "overlay"}}' ;;
+  *) exit 125 ;;
+esac
+)");
     Script("fakert", "echo 'fakert version 9.9.9'\necho 'commit: abc'\n");
   }
   ~FakeEngine() { std::system(("rm -rf " + dir).c_str()); }
@@ -77,8 +76,7 @@ TEST_CASE("run facts: read from the container's conmon, and the versions its pro
   std::string cidfile = NewCidfilePath();
   auto signal = std::make_shared<RunSignal>();
   int answers = 0;
-  auto pending =
-      WatchRunFacts(engine.Run(), cidfile, true, signal, [&answers](const EngineInfo&) { ++answers; });
+  auto pending = WatchRunFacts(engine.Run(), cidfile, true, signal, [&answers](const EngineInfo&) { ++answers; });
   std::this_thread::sleep_for(std::chrono::milliseconds(30));  // the run writes the id a while after it starts
   std::ofstream(cidfile) << conmon.id() << "\n";
   REQUIRE(pending.wait_for(std::chrono::seconds(10)) == std::future_status::ready);  // before the run is over
