@@ -10,50 +10,13 @@
 #include <sstream>
 
 #include "tests/engines/fake_conmon.h"
+#include "tests/engines/fake_podman.h"
 
 using namespace profilegen::engines;
 
 namespace {
 
-// A folder with a fake podman (answers --version and `info --format json`, and logs every call) and a fake
-// runtime (answers --version as runc does).
-struct FakeEngine {
-  std::string dir;
-  FakeEngine() {
-    char tmpl[] = "/tmp/pg-runfacts-XXXXXX";
-    dir = ::mkdtemp(tmpl);
-    Script("podman", "echo \"$*\" >>" + dir + "/podman.log\n" + R"(case $1 in
-  --version) echo 'podman version 4.3.1' ;;
-  info) echo '{"version": {"Version": "4.3.1"}, "host": {"ociRuntime": {"name": "runc", "path": "/usr/bin/runc",
-    "version": "runc version 1.1.5+ds1\\ncommit: x"}},
-    "store": {"graphRoot": "/var/lib/containers/storage", "graphDriverName": "overlay"}}' ;;
-  *) exit 125 ;;
-esac
-)");
-    Script("fakert", "echo 'fakert version 9.9.9'\necho 'commit: abc'\n");
-  }
-  ~FakeEngine() { std::system(("rm -rf " + dir).c_str()); }
-
-  void Script(const std::string& name, const std::string& body) {
-    std::string path = dir + "/" + name;
-    std::ofstream(path) << "#!/bin/sh\n" << body;
-    ::chmod(path.c_str(), 0755);
-  }
-  std::string Log() const {
-    std::ifstream in(dir + "/podman.log");
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
-  RunCommand Run() const {
-    RunCommand run;
-    run.engine = Engine::kPodman;
-    run.program = dir + "/podman";
-    run.subcommand = {"run"};
-    run.image = "busybox:1";
-    return run;
-  }
-};
+using testing::FakePodman;
 
 bool Exists(const std::string& path) { return ::access(path.c_str(), F_OK) == 0; }
 
@@ -70,8 +33,8 @@ TEST_CASE("run facts: a fresh folder for the container id file", "[engines]") {
 }
 
 TEST_CASE("run facts: read from the container's conmon, and the versions its programs print", "[engines]") {
-  FakeEngine engine;
-  testing::FakeConmon conmon(engine.dir, engine.dir + "/fakert", "fakert");
+  FakePodman engine;
+  testing::FakeConmon conmon(engine.dir(), engine.dir() + "/fakert", "fakert");
   REQUIRE(conmon.started());
   std::string cidfile = NewCidfilePath();
   auto signal = std::make_shared<RunSignal>();
@@ -85,7 +48,7 @@ TEST_CASE("run facts: read from the container's conmon, and the versions its pro
   CHECK(info.facts.engine_version == "4.3.1");
   CHECK(info.facts.runtime == "fakert");
   CHECK(info.facts.runtime_version == "9.9.9");
-  CHECK(info.runtime_path == engine.dir + "/fakert");
+  CHECK(info.runtime_path == engine.dir() + "/fakert");
   CHECK(answers == 1);
   CHECK(engine.Log() == "--version\n");  // no `podman info`
   CHECK_FALSE(Exists(cidfile));          // the id file and its folder are gone
@@ -93,7 +56,7 @@ TEST_CASE("run facts: read from the container's conmon, and the versions its pro
 }
 
 TEST_CASE("run facts: no conmon seen when the run is over: podman info after all", "[engines]") {
-  FakeEngine engine;
+  FakePodman engine;
   auto signal = std::make_shared<RunSignal>();
   std::string cidfile = NewCidfilePath();
   EngineInfo stored;
@@ -109,7 +72,7 @@ TEST_CASE("run facts: no conmon seen when the run is over: podman info after all
     CHECK(pending.wait_for(std::chrono::milliseconds(50)) == std::future_status::timeout);
   }
   SECTION("a conmon whose runtime does not answer --version: asked at once, not after the run") {
-    testing::FakeConmon conmon(engine.dir, engine.dir + "/missing-runtime", "runc");
+    testing::FakeConmon conmon(engine.dir(), engine.dir() + "/missing-runtime", "runc");
     std::ofstream(cidfile) << conmon.id() << "\n";
     CHECK(pending.wait_for(std::chrono::seconds(10)) == std::future_status::ready);
   }
@@ -125,7 +88,7 @@ TEST_CASE("run facts: no conmon seen when the run is over: podman info after all
 }
 
 TEST_CASE("run facts: abandoned (no trace to complete): nothing is asked or stored", "[engines]") {
-  FakeEngine engine;
+  FakePodman engine;
   auto signal = std::make_shared<RunSignal>();
   std::string cidfile = NewCidfilePath();
   bool stored = false;
