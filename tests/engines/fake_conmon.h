@@ -1,8 +1,10 @@
 #pragma once
 // A live process that /proc shows as podman's conmon of a container: a shell started through a symlink named
 // "conmon" (the kernel's comm is the name execve was given) with conmon's words as its argv. `sh -c SCRIPT`
-// takes the words after SCRIPT as positional parameters, so the container id (conmon's -c) is the script: a
-// sleep, unique per fake. Killed with its sleep (its own process group) when the object goes.
+// takes the words after SCRIPT as positional parameters, so the container id (conmon's -c) is the script: the
+// builtin `read` on a pipe only this object writes (a builtin, so that the shell forks no child that would
+// carry the same comm and argv), unique per fake. Killed and reaped when the object goes.
+#include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -20,7 +22,7 @@ class FakeConmon {
   /// `dir`: a folder for the symlink; `runtime_path`, `runtime_name`: what conmon's -r and the cleanup command's
   /// --runtime say.
   FakeConmon(const std::string& dir, const std::string& runtime_path, const std::string& runtime_name)
-      : id_("sleep 30 # " + dir) {
+      : id_("read x # " + dir) {
     std::string link = dir + "/conmon";
     ::symlink("/bin/sh", link.c_str());
     std::vector<std::string> argv = {
@@ -28,18 +30,22 @@ class FakeConmon {
     std::vector<char*> args;
     for (std::string& w : argv) args.push_back(w.data());
     args.push_back(nullptr);
-    posix_spawnattr_t attr;
-    ::posix_spawnattr_init(&attr);
-    ::posix_spawnattr_setpgroup(&attr, 0);
-    ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP);
-    if (::posix_spawn(&pid_, args[0], nullptr, &attr, args.data(), environ) != 0) pid_ = 0;
-    ::posix_spawnattr_destroy(&attr);
+    int fds[2];
+    if (::pipe2(fds, O_CLOEXEC) != 0) return;
+    stdin_writer_ = fds[1];
+    posix_spawn_file_actions_t actions;
+    ::posix_spawn_file_actions_init(&actions);
+    ::posix_spawn_file_actions_adddup2(&actions, fds[0], 0);
+    if (::posix_spawn(&pid_, args[0], &actions, nullptr, args.data(), environ) != 0) pid_ = 0;
+    ::posix_spawn_file_actions_destroy(&actions);
+    ::close(fds[0]);
   }
   ~FakeConmon() {
     if (pid_ > 0) {
-      ::kill(-pid_, SIGKILL);
+      ::kill(pid_, SIGKILL);
       ::waitpid(pid_, nullptr, 0);
     }
+    if (stdin_writer_ >= 0) ::close(stdin_writer_);
   }
   FakeConmon(const FakeConmon&) = delete;
   FakeConmon& operator=(const FakeConmon&) = delete;
@@ -51,6 +57,7 @@ class FakeConmon {
  private:
   std::string id_;
   pid_t pid_ = 0;
+  int stdin_writer_ = -1;  ///< held open so that the shell's `read` waits
 };
 
 }  // namespace profilegen::engines::testing
