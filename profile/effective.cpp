@@ -508,7 +508,7 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
     builder.Finish();
     if (auto first = NumberUnloaded(out.arches[arch], pseudo, arch)) {
       out.arches[arch].number_unloaded = true;
-      const std::string label(sys::ArchByToken(arch)->scmp);
+      const std::string label = sys::ArchLabel(arch);
       notes.Add(Severity::kWarning, "",
                 "libseccomp 2.5.4 orders the pseudo-syscall entry for \"" + *first + "\" (no direct " + label +
                     " call) first in the " + label +

@@ -7,13 +7,13 @@
 #include <map>
 
 #include "profile/effective.h"
+#include "profile/libseccomp_node.h"
 
 namespace profilegen::profile {
 
-namespace {
+using namespace libseccomp_node;
 
-// The word comparisons a BPF program can make (LT, LE and NE become the false branch of GE, GT and EQ).
-enum class Cmp { kEq, kMaskedEq, kGt, kGe };
+namespace {
 
 // Flags of a prune walk (db.c's db_iter_state).
 constexpr unsigned kMatch = 0x1, kMatchOnce = 0x2, kExistingDone = 0x10, kAddedDone = 0x20,
@@ -21,88 +21,12 @@ constexpr unsigned kMatch = 0x1, kMatchOnce = 0x2, kExistingDone = 0x10, kAddedD
 constexpr unsigned kMatchSet = kMatch | kMatchOnce;
 constexpr unsigned kRedundant = kMatch | kExistingDone | kAddedPrefix;
 
-// The "no action" value: libseccomp keeps an unset action as 0, which is SCMP_ACT_KILL_THREAD's code.
-const Verdict kNoAction{Action::kKillThread, 0};
-
 }  // namespace
-
-struct LibseccompChains::Node {
-  uint32_t arg = 0;
-  bool hi = false;  // the high word of a 64-bit argument
-  Cmp cmp = Cmp::kEq;
-  Op orig = Op::kEq;  // the rule's operator, for the order within a level
-  uint32_t mask = 0, datum = 0;
-  uint64_t datum_full = 0;
-  bool has_t = false, has_f = false;  // an action on the true / false outcome
-  Verdict act_t = kNoAction, act_f = kNoAction;
-  Node *prv = nullptr, *nxt = nullptr;  // the level
-  Node *on_t = nullptr, *on_f = nullptr;  // the sub-level of each outcome
-  unsigned refs = 0;
-  bool freed = false;
-};
 
 struct LibseccompChains::State {
   unsigned flags = 0;
   Verdict action = kNoAction;
 };
-
-namespace {
-
-using Node = LibseccompChains::Node;
-
-Node* Get(Node* n) {
-  if (n) ++n->refs;
-  return n;
-}
-
-bool IsLeaf(const Node* n) { return !n->on_t && !n->on_f; }
-bool IsZombie(const Node* n) { return IsLeaf(n) && !n->has_t && !n->has_f; }
-Node* LevelStart(Node* n) {
-  while (n->prv) n = n->prv;
-  return n;
-}
-
-unsigned ArgRank(const Node* n) { return (n->arg << 1) + (n->hi ? 1 : 0); }
-
-unsigned OpRank(Op op) {
-  switch (op) {
-    case Op::kMaskedEq:
-    case Op::kEq:
-    case Op::kNe: return 3;
-    case Op::kLe:
-    case Op::kLt: return 2;
-    case Op::kGe:
-    case Op::kGt: return 1;
-  }
-  return 0;
-}
-
-// db.c _db_chain_lt: by argument word, then operator family, then value (inverted for LT/LE). A level keeps its
-// nodes from the greatest to the least in this order (Merge inserts a node before the first one it is not after).
-bool Before(const Node* a, const Node* b) {
-  if (ArgRank(a) != ArgRank(b)) return ArgRank(a) < ArgRank(b);
-  if (OpRank(a->orig) != OpRank(b->orig)) return OpRank(a->orig) < OpRank(b->orig);
-  if (a->orig == Op::kLe || a->orig == Op::kLt) return a->datum > b->datum;
-  return a->datum < b->datum;
-}
-
-// Two nodes make the same comparison (db.c _db_chain_eq).
-bool SameTest(const Node* a, const Node* b) {
-  return ArgRank(a) == ArgRank(b) && a->cmp == b->cmp && a->datum == b->datum && a->mask == b->mask;
-}
-
-// `a`: the accumulator, already masked.
-bool Holds(const Node* n, uint32_t a) {
-  switch (n->cmp) {
-    case Cmp::kEq:
-    case Cmp::kMaskedEq: return a == n->datum;
-    case Cmp::kGt: return a > n->datum;
-    case Cmp::kGe: return a >= n->datum;
-  }
-  return false;
-}
-
-}  // namespace
 
 namespace {
 
@@ -540,123 +464,5 @@ bool LibseccompChains::Add(const std::vector<ArgCondition>& conditions, const Ve
 }
 
 unsigned LibseccompChains::Priority() const { return (0xffffu - node_count_) & 0xffffu; }
-
-// The BPF walk (gen_bpf.c): a comparison goes to its sub-level, else to its action, else to the next node; a
-// sub-level that decides nothing continues with the next node of the level above.
-//
-// The accumulator: the generator loads an argument word only when the node's word (or a wider mask) differs from
-// what the previous node of the same level left in it (_gen_bpf_node), as if the level were always entered from
-// that node. A sub-level that falls through to the next node of its parent's level may have loaded another word.
-// _gen_bpf_build_bpf then lays the blocks out depth first (each block's true target before its false one) and
-// prepends a reload to a block only when the FIRST block found jumping to it left another state; later jumps
-// from elsewhere get no reload and compare whatever the accumulator holds. Layout models that order within the
-// syscall's chain; blocks libseccomp shares between syscalls or arches (same code, same targets) may be placed
-// from elsewhere first, which is not modelled.
-struct LibseccompChains::Acc {
-  int word = -1;  // arg * 2 + high word; -1: the syscall number
-  uint32_t mask = 0xffffffffu;
-  bool operator==(const Acc&) const = default;
-  auto operator<=>(const Acc&) const = default;
-};
-
-namespace {
-
-using Acc = LibseccompChains::Acc;
-// A block: its node with the state the generator assumed there, then the chain of fall-through targets.
-using BlockKey = std::vector<std::pair<const Node*, Acc>>;
-
-// The state after a node's block; `reloads`: the block loads its word itself.
-Acc After(const Node* n, Acc generated, bool* reloads) {
-  const int word = static_cast<int>(ArgRank(n));
-  *reloads = word != generated.word || (n->mask & generated.mask) != n->mask;
-  if (*reloads) generated = Acc{word, 0xffffffffu};
-  generated.mask = n->mask;
-  return generated;
-}
-
-// The key of the block that follows node `n` (generated with `after`) on its level, or the level's continuation.
-BlockKey NextKey(const Node* n, Acc after, const BlockKey& level_cont) {
-  if (!n->nxt) return level_cont;
-  BlockKey k{{n->nxt, after}};
-  k.insert(k.end(), level_cont.begin(), level_cont.end());
-  return k;
-}
-
-}  // namespace
-
-struct LibseccompChains::Layout {
-  std::map<BlockKey, Acc> first_puller_end;  // each block: the state its first jumper leaves
-};
-
-void LibseccompChains::Place(const BlockKey& block, Layout& layout) const {
-  const Node* n = block.front().first;
-  bool reloads = false;
-  const Acc after = After(n, block.front().second, &reloads);
-  const BlockKey level_cont(block.begin() + 1, block.end());
-  for (const bool outcome : {true, false}) {
-    const Node* sub = outcome ? n->on_t : n->on_f;
-    BlockKey target;
-    if (sub) {
-      target = {{LevelStart(const_cast<Node*>(sub)), after}};
-      const BlockKey cont = NextKey(n, after, level_cont);
-      target.insert(target.end(), cont.begin(), cont.end());
-    } else if (outcome ? n->has_t : n->has_f) {
-      continue;  // an action block
-    } else {
-      target = NextKey(n, after, level_cont);
-      if (target.empty()) continue;  // the default action
-    }
-    if (layout.first_puller_end.emplace(target, after).second) Place(target, layout);
-  }
-}
-
-std::optional<Verdict> LibseccompChains::Walk(const Node* level, Acc generated, const BlockKey& cont, Acc& actual,
-                                              const Layout& layout, const uint64_t (&args)[6], bool* unsure) const {
-  for (const Node* n = LevelStart(const_cast<Node*>(level)); n; n = n->nxt) {
-    BlockKey key{{n, generated}};
-    key.insert(key.end(), cont.begin(), cont.end());
-    bool reloads = false;
-    const Acc after = After(n, generated, &reloads);
-    if (reloads || actual == generated) {
-      actual = after;
-    } else {
-      auto first = layout.first_puller_end.find(key);
-      if (first == layout.first_puller_end.end()) {
-        if (unsure) *unsure = true;
-      }
-      if (first != layout.first_puller_end.end() && first->second != generated) {
-        actual = after;  // the layout prepended a reload (and the mask)
-      } else if (n->mask != generated.mask) {
-        actual.mask &= n->mask;  // the block's AND, applied to whatever the accumulator holds
-      }
-    }
-    generated = after;
-    uint32_t a = 0;
-    if (actual.word >= 0) {
-      const uint64_t arg = args[actual.word / 2];
-      a = ((actual.word & 1) && !arch32_ ? static_cast<uint32_t>(arg >> 32) : static_cast<uint32_t>(arg)) & actual.mask;
-    }
-    const bool outcome = Holds(n, a);
-    const Node* sub = outcome ? n->on_t : n->on_f;
-    if (sub) {
-      if (auto v = Walk(sub, generated, NextKey(n, generated, cont), actual, layout, args, unsure)) return v;
-      continue;
-    }
-    if (outcome ? n->has_t : n->has_f) return outcome ? n->act_t : n->act_f;
-  }
-  return std::nullopt;
-}
-
-std::optional<Verdict> LibseccompChains::Decide(const uint64_t (&args)[6], bool* unsure) const {
-  if (unsure) *unsure = false;
-  if (!present_) return std::nullopt;
-  if (!chains_) return *action_;
-  Layout layout;
-  const BlockKey head{{LevelStart(chains_), Acc{}}};
-  layout.first_puller_end.emplace(head, Acc{});  // the syscall's own block jumps there
-  Place(head, layout);
-  Acc actual;  // the syscall number
-  return Walk(chains_, Acc{}, {}, actual, layout, args, unsure);
-}
 
 }  // namespace profilegen::profile
