@@ -99,7 +99,7 @@ std::optional<Verdict> LibseccompChains::Walk(const Node* level, Acc generated, 
     generated = after;
     uint32_t a = 0;
     if (actual.word >= 0) {
-      const uint64_t arg = args[actual.word / 2];
+      const uint64_t arg = actual.word / 2 < 6 ? args[actual.word / 2] : 0;  // libseccomp refuses index 6 and up
       a = ((actual.word & 1) && !arch32_ ? static_cast<uint32_t>(arg >> 32) : static_cast<uint32_t>(arg)) & actual.mask;
     }
     const bool outcome = Holds(n, a);
