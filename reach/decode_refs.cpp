@@ -25,8 +25,7 @@ bool ClassifyStack(Op op, const Operand* ops, int count, Insn& x) {
     return true;
   }
   if (count != 2) return false;
-  if ((op == Op::kAdd || op == Op::kSub) && IsReg(ops[0], 8) && ops[0].gpr == kRsp &&
-      ops[1].type == Operand::kImm) {
+  if ((op == Op::kAdd || op == Op::kSub) && IsReg(ops[0], 8) && ops[0].gpr == kRsp && ops[1].type == Operand::kImm) {
     x.kind = Kind::kSpAdd;
     x.imm = op == Op::kAdd ? ops[1].imm : -ops[1].imm;
     return true;
@@ -58,8 +57,7 @@ void ClassifyMemoryWrite(Op op, const Operand* ops, int count, Insn& x) {
   }
   if (count == 0 || ops[0].type != Operand::kMem || op == Op::kCompare || op == Op::kPush || op == Op::kLea) return;
   const Operand& m = ops[0];
-  bool plain = m.size == 1 || m.size == 2 || m.size == 4 || m.size == 8 || m.size == 16 || m.size == 32 ||
-               m.size == 64;
+  bool plain = m.size == 1 || m.size == 2 || m.size == 4 || m.size == 8 || m.size == 16 || m.size == 32 || m.size == 64;
   if (m.stack && plain) {
     x.kind = Kind::kStackWrite;
     x.target = static_cast<uint64_t>(m.disp);

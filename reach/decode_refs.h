@@ -15,11 +15,11 @@ namespace profilegen::reach {
 struct Operand {
   enum Type : uint8_t { kNone, kReg, kImm, kMem };
   Type type = kNone;
-  int8_t gpr = -1;     ///< kReg: general-purpose register index (reach/summary.h numbering), -1 for the others
-  uint16_t size = 0;   ///< in bytes
-  bool rip = false;    ///< kMem: rip-relative
-  bool stack = false;  ///< kMem: [rsp + disp], no index register, no fs/gs segment
-  int64_t disp = 0;    ///< kMem: the displacement
+  int8_t gpr = -1;       ///< kReg: general-purpose register index (reach/summary.h numbering), -1 for the others
+  uint16_t size = 0;     ///< in bytes
+  bool rip = false;      ///< kMem: rip-relative
+  bool stack = false;    ///< kMem: [rsp + disp], no index register, no fs/gs segment
+  int64_t disp = 0;      ///< kMem: the displacement
   uint64_t address = 0;  ///< kMem: the absolute address it names when rip-relative or absolute, else 0
   int64_t imm = 0;       ///< kImm: the value as the decoder gives it
 };

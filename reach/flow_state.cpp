@@ -51,7 +51,7 @@ void FlowState::Clobber(int64_t offset, int64_t size) {
 void FlowState::Store(int64_t offset, const Value& v) {
   Clobber(offset, 8);
   if (!sp_known_ || v.kind == Value::kUnknown) return;  // an unknown slot is no slot
-  if (slot_count_ == kSlots) {  // full: forget the oldest
+  if (slot_count_ == kSlots) {                          // full: forget the oldest
     for (int i = 1; i < kSlots; ++i) slots_[i - 1] = slots_[i];
     --slot_count_;
   }

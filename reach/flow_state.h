@@ -48,8 +48,8 @@ class FlowState {
   Value Load(int64_t offset) const;
   void Store(int64_t offset, const Value& v);
   void Clobber(int64_t offset, int64_t size);  ///< forgets what overlaps [offset, offset + size)
-  void DropBelow(int64_t offset);  ///< slots under the stack pointer: no longer the function's
-  void ForgetStack();  ///< slots and entry arguments: a write to memory the flow cannot place
+  void DropBelow(int64_t offset);              ///< slots under the stack pointer: no longer the function's
+  void ForgetStack();                          ///< slots and entry arguments: a write to memory the flow cannot place
   void LoseStackPointer();
   void ApplyWritten(uint16_t written);  ///< registers written in ways the flow does not follow
 

@@ -88,10 +88,10 @@ TEST_CASE("what the flow cannot place makes it forget the stack", "[reach]") {
   CHECK(after(Make(Kind::kStackWrite, -1, -1, 16, 8)) == Imm(7));
   CHECK(after(Make(Kind::kStackWrite, -1, -1, 4, 4)) == kUnknown);
   CHECK(after(Make(Kind::kStackWrite, -1, -1, 8, -4)) == kUnknown);
-  CHECK(after(Make(Kind::kSyscall)) == kUnknown);   // the kernel writes where arguments point
+  CHECK(after(Make(Kind::kSyscall)) == kUnknown);  // the kernel writes where arguments point
   CHECK(after(Make(Kind::kCall)) == kUnknown);
   CHECK(after(Make(Kind::kOther, -1, -1, 0, 0, 1u << kRsp)) == kUnknown);  // and $-16,%rsp, leave, ...
-  CHECK(after(Make(Kind::kMovReg, kRsp, 5)) == kUnknown);                    // mov %rbp,%rsp
+  CHECK(after(Make(Kind::kMovReg, kRsp, 5)) == kUnknown);                  // mov %rbp,%rsp
   CHECK(after(Load(kRbx, 8)) == Imm(7));
   // Freed by add $0x20,%rsp: no longer the function's (a signal handler may write there).
   CHECK(after(SpAdd(0x20)) == kUnknown);
