@@ -1,4 +1,5 @@
 #include "generator/generate.h"
+#include "generator/load_traces.h"
 
 #include "base/atomic_file.h"
 #include "base/log.h"

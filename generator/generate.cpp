@@ -2,12 +2,9 @@
 #include "generator/reachable.h"
 #include "profile/origin.h"
 
-#include <sched.h>
-#include <sys/socket.h>
 
 #include <algorithm>
 #include <cerrno>
-#include <cstdio>
 #include <map>
 #include <optional>
 #include <set>
@@ -15,6 +12,8 @@
 #include <tuple>
 
 #include "base/error.h"
+#include "base/hex.h"
+#include "generator/guards.h"
 #include "generator/minimise.h"
 #include "generator/probes.h"
 #include "generator/runtime_layer.h"
@@ -27,10 +26,6 @@ using profile::Action;
 using profile::ArgCondition;
 using profile::Op;
 using profile::Rule;
-
-static_assert((CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWUSER | CLONE_NEWPID |
-               CLONE_NEWNET) == kCloneNamespaceMask,
-              "Docker's clone namespace mask");
 
 constexpr uint64_t kEnosys = ENOSYS;
 
@@ -48,94 +43,6 @@ struct NameInfo {
   std::map<int, trace::ArgValues> args;  // captured argument index -> values, united over architectures
   std::set<int> uncaptured;              // captured indexes that some record lacks (values unknown)
 };
-
-std::string ArchLabel(sys::ArchToken a) {
-  auto info = sys::ArchByToken(a);
-  return info ? std::string(info->scmp) : "architecture " + std::to_string(a);
-}
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
-}
-
-// ---------------------------------------------------------------------------------------------------------
-// Argument guards. Each entry's index must be one trace::CapturedArgs records (checked by a test).
-
-enum class ValueStyle { kDecimal, kHex, kSocketDomain };
-
-struct GuardSpec {
-  std::string_view name;
-  int index;
-  ArgPolicy min_policy;
-  std::string_view what;
-  ValueStyle style;
-};
-
-constexpr GuardSpec kGuards[] = {
-    {"clone", 0, ArgPolicy::kGuard, "flags", ValueStyle::kHex},
-    {"personality", 0, ArgPolicy::kGuard, "persona", ValueStyle::kHex},
-    {"socket", 0, ArgPolicy::kGuard, "domain", ValueStyle::kSocketDomain},
-    {"socketpair", 0, ArgPolicy::kGuard, "domain", ValueStyle::kSocketDomain},
-    {"ioctl", 1, ArgPolicy::kStrict, "request", ValueStyle::kHex},
-    {"prctl", 0, ArgPolicy::kStrict, "option", ValueStyle::kDecimal},
-    {"setns", 1, ArgPolicy::kStrict, "nstype", ValueStyle::kHex},
-    {"unshare", 0, ArgPolicy::kStrict, "flags", ValueStyle::kHex},
-};
-
-const GuardSpec* FindGuard(std::string_view name) {
-  for (const GuardSpec& g : kGuards)
-    if (g.name == name) return &g;
-  return nullptr;
-}
-
-std::string SocketDomainName(uint64_t v) {
-  switch (v) {
-    case AF_UNIX:
-      return "AF_UNIX";
-    case AF_INET:
-      return "AF_INET";
-    case AF_INET6:
-      return "AF_INET6";
-    case AF_NETLINK:
-      return "AF_NETLINK";
-    case AF_PACKET:
-      return "AF_PACKET";
-    case AF_VSOCK:
-      return "AF_VSOCK";
-    default:
-      return "";
-  }
-}
-
-std::string FormatValue(uint64_t v, ValueStyle style) {
-  switch (style) {
-    case ValueStyle::kHex:
-      return Hex(v);
-    case ValueStyle::kSocketDomain: {
-      std::string n = SocketDomainName(v);
-      return n.empty() ? std::to_string(v) : std::to_string(v) + " (" + n + ")";
-    }
-    case ValueStyle::kDecimal:
-      break;
-  }
-  return std::to_string(v);
-}
-
-// A guard: the argument values a syscall is allowed with, one single-condition ALLOW entry each (as Docker's
-// default profile writes them). Several entries for one syscall are ORed by every loader; one entry with a
-// repeated index would be ORed by runc but refused by libseccomp loaders that do not split it.
-struct Alternative {
-  ArgCondition condition;
-  std::string description;
-};
-using Guard = std::vector<Alternative>;
-
-Guard CloneWithoutNamespaces() {
-  return {{{0, kCloneNamespaceMask, 0, Op::kMaskedEq},
-           "flags (arg 0) without namespace flags (CLONE_NEW*, mask " + Hex(kCloneNamespaceMask) + ")"}};
-}
 
 // ---------------------------------------------------------------------------------------------------------
 
@@ -169,7 +76,7 @@ class Generator {
     runs_ = merged_.runs;
     for (const auto& [key, rec] : merged_.syscalls) {
       if (!rec.name) {
-        Warn(ArchLabel(rec.arch) + " syscall number " + std::to_string(rec.nr) + " (" + Seen(rec) +
+        Warn(sys::ArchLabel(rec.arch) + " syscall number " + std::to_string(rec.nr) + " (" + Seen(rec) +
              ") has no name in this libseccomp, so a Docker-format profile cannot name it: left out, it gets the "
              "default action (a newer libseccomp may know it)");
         continue;
@@ -188,7 +95,7 @@ class Generator {
     // Host arch first, then by name: the order the comments list observations in.
     for (auto& [name, info] : names_) {
       std::sort(info.seen.begin(), info.seen.end(), [&](const Observation& a, const Observation& b) {
-        return std::make_pair(a.arch != host_, ArchLabel(a.arch)) < std::make_pair(b.arch != host_, ArchLabel(b.arch));
+        return std::make_pair(a.arch != host_, sys::ArchLabel(a.arch)) < std::make_pair(b.arch != host_, sys::ArchLabel(b.arch));
       });
     }
   }
@@ -197,7 +104,7 @@ class Generator {
 
   std::string SeenPhrase(const Observation& o) const {
     std::string s(profile::kObservedWord);
-    if (o.arch != host_) s += " on " + ArchLabel(o.arch);
+    if (o.arch != host_) s += " on " + sys::ArchLabel(o.arch);
     s += " in " + std::to_string(o.runs) + "/" + std::to_string(runs_) + " runs, first by " +
          (o.exe.empty() ? std::string("an unknown executable") : o.exe);
     return s;
@@ -229,7 +136,7 @@ class Generator {
     }
     for (sys::ArchToken a : observed) {
       if (a != host_ && !is_sub_of(a, host_)) {
-        Warn("the traces contain " + ArchLabel(a) + " syscalls, which a " + ArchLabel(host_) +
+        Warn("the traces contain " + sys::ArchLabel(a) + " syscalls, which a " + sys::ArchLabel(host_) +
              " host does not run as a sub-architecture; it gets its own archMap entry");
       }
     }
@@ -240,16 +147,16 @@ class Generator {
     for (sys::ArchToken a : wanted)
       if (!is_sub_of(a, host_)) others.push_back(a);
     std::sort(others.begin(), others.end(),
-              [](sys::ArchToken a, sys::ArchToken b) { return ArchLabel(a) < ArchLabel(b); });
+              [](sys::ArchToken a, sys::ArchToken b) { return sys::ArchLabel(a) < sys::ArchLabel(b); });
     tops.insert(tops.end(), others.begin(), others.end());
 
     for (sys::ArchToken top : tops) {
       profile::ArchMapEntry entry;
-      entry.architecture = ArchLabel(top);
+      entry.architecture = sys::ArchLabel(top);
       filter_arches_.insert(top);
       for (sys::ArchToken sub : sys::SubArches(top)) {  // Docker's order (x86_64: x86, x32)
         if (!wanted.count(sub)) continue;
-        entry.sub_architectures.push_back(ArchLabel(sub));
+        entry.sub_architectures.push_back(sys::ArchLabel(sub));
         filter_arches_.insert(sub);
       }
       result_.profile.arch_map.push_back(std::move(entry));
@@ -547,7 +454,7 @@ class Generator {
       if (it == names_.end()) continue;
       for (const Observation& o : it->second.seen) {
         // More runs first: ~runs sorts descending.
-        groups[{o.arch != host_, ArchLabel(o.arch), o.arch, ~o.runs, o.exe}].push_back(name);
+        groups[{o.arch != host_, sys::ArchLabel(o.arch), o.arch, ~o.runs, o.exe}].push_back(name);
       }
     }
     std::string comment;
@@ -606,14 +513,14 @@ class Generator {
         if (sys::Resolve(a, n).status != sys::NameStatus::kPresent) missing.push_back(n);
       if (missing.empty()) continue;
       auto info = sys::ArchByToken(a);
-      std::string native = info ? std::string(info->native) : ArchLabel(a);
+      std::string native = info ? std::string(info->native) : sys::ArchLabel(a);
       std::string list;
       for (const std::string& n : missing) list += (list.empty() ? "" : ", ") + n;
       auto subs = sys::SubArches(host_);
       const bool sub = std::find(subs.begin(), subs.end(), a) != subs.end();
       Warn("--arch " + native + ": " + std::to_string(missing.size()) + " allowed syscall" +
-           (missing.size() == 1 ? " does not exist on " + ArchLabel(a) + " and has"
-                                : "s do not exist on " + ArchLabel(a) + " and have") +
+           (missing.size() == 1 ? " does not exist on " + sys::ArchLabel(a) + " and has"
+                                : "s do not exist on " + sys::ArchLabel(a) + " and have") +
            " no effect there: " + list + ". A program built for " + native +
            " makes other calls instead (e.g. openat for open): " +
            (sub ? "record the " + native + " build of the program here and pass its trace too"
@@ -648,56 +555,6 @@ class Generator {
 
 GenerateResult Generate(const trace::Trace& merged, const GenerateOptions& options) {
   return Generator(merged, options).Run();
-}
-
-trace::Trace LoadAndMergeTraces(const std::vector<std::string>& paths) {
-  // Merged in batches as they are read: memory stays bounded by one batch plus the merged result, where holding
-  // every parsed trace grew by about 9 KB per trace (90 MB for 10,000 small ones).
-  constexpr size_t kBatch = 256;
-  std::vector<trace::Trace> batch;
-  std::optional<trace::Trace> merged;
-  auto merge_batch = [&] {
-    if (batch.empty()) return;
-    trace::Trace part = trace::MergeAll(batch);
-    batch.clear();
-    if (!merged) {
-      merged = std::move(part);
-      return;
-    }
-    std::vector<trace::Trace> two;
-    two.push_back(std::move(*merged));
-    two.push_back(std::move(part));
-    merged = trace::MergeAll(two);  // merging is associative: the same as merging every trace at once
-  };
-  std::vector<std::string> errors;
-  std::map<std::string, std::vector<std::string>> by_host;
-  for (const std::string& path : paths) {
-    try {
-      trace::Trace t = trace::LoadTrace(path);
-      by_host[ArchLabel(t.host_arch)].push_back(path);
-      if (!errors.empty()) continue;  // it will fail anyway: only read on to report every bad file
-      batch.push_back(std::move(t));
-      if (batch.size() == kBatch) merge_batch();
-    } catch (const Error& e) {
-      errors.push_back(e.what());
-    }
-  }
-  if (errors.size() == 1) throw Error(errors[0]);
-  if (!errors.empty()) {
-    std::string msg = std::to_string(errors.size()) + " of " + std::to_string(paths.size()) + " traces cannot be used:";
-    for (const std::string& e : errors) msg += "\n  " + e;
-    throw Error(msg);
-  }
-  if (by_host.size() > 1) {
-    std::string msg = "the traces were recorded on different host architectures:";
-    for (const auto& [arch, files] : by_host) {
-      msg += "\n  " + arch + ":";
-      for (const std::string& f : files) msg += " " + f;
-    }
-    throw Error(msg + "\ngenerate one profile per host architecture, or record on one and add the others with --arch");
-  }
-  merge_batch();
-  return merged ? std::move(*merged) : trace::MergeAll({});
 }
 
 }  // namespace profilegen::generator

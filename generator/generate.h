@@ -25,13 +25,4 @@ struct GenerateResult {
 /// Deterministic: the result depends only on the merged trace and the options.
 GenerateResult Generate(const trace::Trace& merged, const GenerateOptions& options);
 
-/// Loads every trace (errors name the file: unreadable, malformed, newer schema; all bad files are reported
-/// in one Error, exit 2), checks that they were recorded on one host architecture, and merges them.
-/// The result does not depend on the order of `paths`.
-trace::Trace LoadAndMergeTraces(const std::vector<std::string>& paths);
-
-/// Docker's namespace mask for clone flags: CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
-/// CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET.
-inline constexpr uint64_t kCloneNamespaceMask = 0x7E020000;
-
 }  // namespace profilegen::generator

@@ -1,7 +1,6 @@
 #include "profile/diagnostic.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <nlohmann/json.hpp>
 
 #include "syscalls/syscalls.h"
@@ -66,12 +65,6 @@ std::string Quote(std::string_view s) {
 std::string Shown(std::string_view s) {
   std::string q = Quote(s);
   return q.substr(1, q.size() - 2);
-}
-
-std::string Hex(uint64_t v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 std::string Index(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }

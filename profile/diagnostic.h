@@ -64,7 +64,6 @@ class DiagnosticLog {
 std::string Quote(std::string_view s);
 /// The same, unquoted: for numbers as written.
 std::string Shown(std::string_view s);
-std::string Hex(uint64_t v);
 /// "path[i]"
 std::string Index(const std::string& path, size_t i);
 /// "path.key" ("key" at the top), a long user-written key shortened.

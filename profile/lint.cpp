@@ -4,6 +4,7 @@
 #include <cerrno>
 #include <set>
 
+#include "base/hex.h"
 #include "syscalls/syscalls.h"
 
 namespace profilegen::profile::parsing {

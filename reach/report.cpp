@@ -4,6 +4,9 @@
 #include <set>
 #include <sstream>
 
+#include "base/hex.h"
+#include "syscalls/syscalls.h"
+
 namespace profilegen::reach {
 namespace {
 
@@ -11,17 +14,6 @@ std::set<sys::ArchToken> Arches(const Reachability& r) {
   std::set<sys::ArchToken> a;
   for (const SyscallNumber& n : r.syscalls) a.insert(n.arch);
   return a;
-}
-
-std::string ArchName(sys::ArchToken a) {
-  auto info = sys::ArchByToken(a);
-  return info ? std::string(info->scmp) : std::to_string(a);
-}
-
-std::string Hex(uint64_t v) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
-  return buf;
 }
 
 }  // namespace
@@ -48,7 +40,7 @@ nlohmann::ordered_json ReachabilityJson(const Reachability& r) {
   }
   j["missing_libraries"] = r.missing_libraries;
   j["syscalls"] = nlohmann::ordered_json::object();
-  for (sys::ArchToken a : Arches(r)) j["syscalls"][ArchName(a)] = SyscallNames(r, a);
+  for (sys::ArchToken a : Arches(r)) j["syscalls"][sys::ArchLabel(a)] = SyscallNames(r, a);
   j["unresolved"] = nlohmann::ordered_json::array();
   for (const UnresolvedSite& u : r.unresolved) {
     j["unresolved"].push_back({{"binary", u.binary}, {"function", u.function}, {"address", Hex(u.addr)}});
@@ -67,7 +59,7 @@ std::string ReachabilityText(const Reachability& r) {
   for (const std::string& m : r.missing_libraries) out << "  missing library: " << m << "\n";
   for (sys::ArchToken a : Arches(r)) {
     std::vector<std::string> names = SyscallNames(r, a);
-    out << "reachable syscalls, " << ArchName(a) << " (" << names.size() << "):\n ";
+    out << "reachable syscalls, " << sys::ArchLabel(a) << " (" << names.size() << "):\n ";
     size_t col = 1;
     for (const std::string& n : names) {
       if (col + n.size() + 1 > 100) {

@@ -37,7 +37,7 @@ ordered_json FindingToJson(const AuditFinding& f) {
   ordered_json j;
   j["name"] = f.name;
   std::vector<std::string> arches;
-  for (auto a : f.arches) arches.push_back(ArchScmp(a));
+  for (auto a : f.arches) arches.push_back(sys::ArchLabel(a));
   j["arches"] = arches;
   j["allowance"] = std::string(AllowanceName(f.allowance));
   j["treatment"] = f.treatment;
@@ -86,7 +86,7 @@ std::string FormatAuditText(const AuditReport& r, const std::string& file, bool 
 
   out += "\n" + c.bold() + "arches (" + std::to_string(r.arches.size()) + ")" + c.reset() + "\n";
   for (const auto& a : r.arches) {
-    out += "  " + Pad(ArchScmp(a.arch), 20) + (a.native ? "native  " : c.yellow() + "compat  " + c.reset()) +
+    out += "  " + Pad(sys::ArchLabel(a.arch), 20) + (a.native ? "native  " : c.yellow() + "compat  " + c.reset()) +
            ArchLine(a) + "\n";
     if (!a.note.empty()) out += "  " + std::string(28, ' ') + c.yellow() + a.note + c.reset() + "\n";
   }
@@ -151,7 +151,7 @@ std::string FormatAuditMarkdown(const AuditReport& r, const std::string& file) {
   out += " Default action `" + DescribeVerdict(r.default_verdict) + "`.\n\n";
   out += "| arch | ABI | allowed | conditional | cacheable | note |\n|---|---|---|---|---|---|\n";
   for (const auto& a : r.arches) {
-    out += "| " + ArchScmp(a.arch) + " | " + (a.native ? "native" : "compat") + " | " + std::to_string(a.allowed) +
+    out += "| " + sys::ArchLabel(a.arch) + " | " + (a.native ? "native" : "compat") + " | " + std::to_string(a.allowed) +
            " | " + std::to_string(a.conditional) + " | " + std::to_string(a.cacheable) + " | " + MarkdownCell(a.note) +
            " |\n";
   }
@@ -206,7 +206,7 @@ ordered_json AuditToJson(const AuditReport& r, const std::string& file) {
   j["default_action"] = r.seccomp_off ? ordered_json(nullptr) : VerdictToJson(r.default_verdict);
   ordered_json arches = ordered_json::array();
   for (const auto& a : r.arches) {
-    arches.push_back({{"arch", ArchScmp(a.arch)},
+    arches.push_back({{"arch", sys::ArchLabel(a.arch)},
                       {"native", a.native},
                       {"allowed", a.allowed},
                       {"conditional", a.conditional},
@@ -225,7 +225,7 @@ ordered_json AuditToJson(const AuditReport& r, const std::string& file) {
   ordered_json guards = ordered_json::array();
   for (const auto& g : r.guards) {
     std::vector<std::string> a;
-    for (auto x : g.arches) a.push_back(ArchScmp(x));
+    for (auto x : g.arches) a.push_back(sys::ArchLabel(x));
     guards.push_back({{"name", g.name}, {"arches", a}, {"present", g.present}, {"detail", g.detail}});
   }
   j["guards"] = std::move(guards);

@@ -32,7 +32,7 @@ ordered_json RuleToJson(const profile::EffectiveRule& r) {
 ordered_json TargetToJson(const profile::Target& t) {
   ordered_json j;
   j["engine"] = profile::EngineName(t.engine);
-  j["arch"] = ArchScmp(t.arch);
+  j["arch"] = sys::ArchLabel(t.arch);
   j["caps"] = std::vector<std::string>(t.caps.begin(), t.caps.end());
   j["kernel"] = std::to_string(t.kernel_major) + "." + std::to_string(t.kernel_minor);
   return j;
@@ -123,7 +123,7 @@ std::string ArchChangeLine(const ArchDiff& a) {
     ++risky;
     risky_names += (risky_names.empty() ? "" : ", ") + s.name;
   }
-  std::string s = ArchScmp(a.arch) + (a.status == ArchStatus::kAdded ? " added: " : " removed: ") +
+  std::string s = sys::ArchLabel(a.arch) + (a.status == ArchStatus::kAdded ? " added: " : " removed: ") +
                   std::to_string(a.syscalls.size()) + " syscall" + (a.syscalls.size() == 1 ? "" : "s") +
                   (a.status == ArchStatus::kAdded ? " allowed" : " no longer allowed");
   if (risky) s += ", " + std::to_string(risky) + " risky (" + risky_names + ")";
@@ -256,7 +256,7 @@ ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
   ordered_json arches = ordered_json::array();
   for (const auto& a : diff.arches) {
     ordered_json ja;
-    ja["arch"] = ArchScmp(a.arch);
+    ja["arch"] = sys::ArchLabel(a.arch);
     ja["status"] = std::string(ArchStatusName(a.status));
     ordered_json list = ordered_json::array();
     for (const auto& s : a.syscalls) {

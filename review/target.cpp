@@ -54,11 +54,6 @@ std::string ArchNative(sys::ArchToken arch) {
   return buf;
 }
 
-std::string ArchScmp(sys::ArchToken arch) {
-  if (auto info = sys::ArchByToken(arch)) return std::string(info->scmp);
-  return ArchNative(arch);
-}
-
 std::vector<sys::ArchToken> OrderArches(std::vector<sys::ArchToken> arches, sys::ArchToken host) {
   const std::vector<sys::ArchToken> subs = sys::SubArches(host);
   auto rank = [&](sys::ArchToken a) -> size_t {
@@ -68,7 +63,7 @@ std::vector<sys::ArchToken> OrderArches(std::vector<sys::ArchToken> arches, sys:
   };
   std::sort(arches.begin(), arches.end(), [&](sys::ArchToken x, sys::ArchToken y) {
     if (rank(x) != rank(y)) return rank(x) < rank(y);
-    return ArchScmp(x) < ArchScmp(y);
+    return sys::ArchLabel(x) < sys::ArchLabel(y);
   });
   arches.erase(std::unique(arches.begin(), arches.end()), arches.end());
   return arches;

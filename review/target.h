@@ -22,8 +22,6 @@ std::string DescribeTarget(const profile::Target& target);
 
 /// Native arch name ("amd64") of a token, or the token in hex if libseccomp does not know it.
 std::string ArchNative(sys::ArchToken arch);
-/// SCMP_ARCH_* name of a token.
-std::string ArchScmp(sys::ArchToken arch);
 
 /// The order reports list arches in: the host, its sub-arches in archMap order (x86, x32), then the rest by
 /// SCMP name.

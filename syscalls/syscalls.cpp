@@ -3,6 +3,7 @@
 #include <seccomp.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 #include <map>
 #include <memory>
@@ -72,6 +73,13 @@ std::optional<ArchInfo> ArchByToken(ArchToken token) {
   for (const auto& a : AllArches())
     if (a.token == token) return a;
   return std::nullopt;
+}
+
+std::string ArchLabel(ArchToken token) {
+  if (auto info = ArchByToken(token)) return std::string(info->scmp);
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%x", token);
+  return buf;
 }
 
 std::optional<ArchInfo> ArchByScmpName(std::string_view name) {

@@ -23,6 +23,8 @@ struct ArchInfo {
 const std::vector<ArchInfo>& AllArches();
 
 std::optional<ArchInfo> ArchByToken(ArchToken token);
+/// "SCMP_ARCH_X86_64", as profiles and traces spell it; a token libseccomp does not know as "0x<hex>".
+std::string ArchLabel(ArchToken token);
 /// "SCMP_ARCH_X86_64" -> info.
 std::optional<ArchInfo> ArchByScmpName(std::string_view name);
 /// "amd64" (also accepts "x86_64", "aarch64", "i386", "386") -> info.

@@ -4,9 +4,7 @@
 #include <seccomp.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <set>
 #include <sstream>
 

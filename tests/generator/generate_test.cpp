@@ -1,4 +1,5 @@
 #include "generator/generate.h"
+#include "generator/load_traces.h"
 
 #include <algorithm>
 #include <catch2/catch.hpp>

@@ -6,6 +6,7 @@
 #include <catch2/catch.hpp>
 
 #include "generator/generate.h"
+#include "generator/load_traces.h"
 #include "tests/generator/helpers.h"
 
 using namespace profilegen;

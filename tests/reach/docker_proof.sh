@@ -42,6 +42,8 @@ done
 HERE=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=../../scripts/engines.sh
 . "$HERE/../../scripts/engines.sh"
+# shellcheck source=proof_profiles.sh
+. "$HERE/proof_profiles.sh"
 eng_require root docker dockerd nsenter redis-cli curl python3 tar
 PROFILEGEN=$(realpath "$PROFILEGEN")
 [ -x "$(dirname "$PROFILEGEN")/profilegen-static" ] || { eng_err "no profilegen-static beside $PROFILEGEN"; exit 1; }
@@ -59,9 +61,6 @@ eng_on_exit remove_created
 
 FAILS=0
 fail() { echo "FAIL: $*"; FAILS=$((FAILS + 1)); }
-count() {
-  python3 -c "import json,sys; print(sum(len(s['names']) for s in json.load(open(sys.argv[1]))['syscalls'] if s['action'] == 'SCMP_ACT_ALLOW'))" "$1"
-}
 # pid_of NAME: the host pid of the container's first process, once it runs (empty after 10 s).
 pid_of() {
   local p
@@ -222,9 +221,10 @@ proof() {
     add_image_reachability "$out/trace.json" "$out/trace-reach.json" || { fail "$server: no reachability"; return; }
   fi
   echo "    reachability: $path"
-  "$PROFILEGEN" generate -o "$out/trace-only.json" "$out/trace.json" 2>/dev/null
-  "$PROFILEGEN" generate --reachable include -o "$out/include.json" "$out/trace-reach.json" 2>/dev/null
-  echo "    allowed names: trace-only $(count "$out/trace-only.json"), include $(count "$out/include.json")"
+  local made
+  made=$(proof_profiles "$PROFILEGEN" "$out" "$out/trace.json" "$out/trace-reach.json") ||
+    { fail "$server: no profiles"; echo "$made"; return; }
+  echo "    $made"
   # Production, confined by each profile.
   local p result=()
   for p in include trace-only; do

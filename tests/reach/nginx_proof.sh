@@ -12,6 +12,8 @@
 # ctest runs it as reach_nginx_proof (label root).
 # Usage: tests/reach/nginx_proof.sh [BUILD_DIR]
 set -u
+# shellcheck source=proof_profiles.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proof_profiles.sh"
 pg=$(realpath "${1:-build}/profilegen")
 port=8399
 if ! command -v nginx >/dev/null || ! command -v curl >/dev/null; then
@@ -70,10 +72,7 @@ pid=$!
 wait_up || { echo "FAIL: nginx did not serve under record"; cat "$work/record.log"; exit 1; }
 signal quit
 wait "$pid"; pid=
-"$pg" generate --runtime none -o "$work/trace-only.json" "$work/trace.json" 2>/dev/null
-"$pg" generate --runtime none --reachable include -o "$work/include.json" "$work/trace.json" 2>/dev/null
-count() { python3 -c "import json,sys; print(sum(len(s['names']) for s in json.load(open(sys.argv[1]))['syscalls'] if s['action'] == 'SCMP_ACT_ALLOW'))" "$1"; }
-echo "allowed: trace-only $(count "$work/trace-only.json"), include $(count "$work/include.json")"
+proof_profiles "$pg" "$work" "$work/trace.json" "$work/trace.json" --runtime none || exit 1
 
 # production PROFILE: prints what failed; exit 0 when serving, reload and log reopen all worked.
 production() {

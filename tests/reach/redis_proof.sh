@@ -6,6 +6,8 @@
 # 77 (skip) without redis. ctest runs it as reach_redis_proof (label root).
 # Usage: tests/reach/redis_proof.sh [BUILD_DIR]
 set -u
+# shellcheck source=proof_profiles.sh
+. "$(dirname "${BASH_SOURCE[0]}")/proof_profiles.sh"
 pg=$(realpath "${1:-build}/profilegen")
 port=6399
 # Missing redis: a visible skip (exit 77, ctest's SKIP_RETURN_CODE), a failure under CI=true as the engine tests do.
@@ -27,10 +29,7 @@ pid=$!
 wait_up || { echo "redis did not start under record"; exit 1; }
 cli set k v >/dev/null; cli get k >/dev/null; cli shutdown nosave >/dev/null 2>&1
 wait "$pid"; pid=
-"$pg" generate --runtime none -o "$work/trace-only.json" "$work/trace.json" 2>/dev/null
-"$pg" generate --runtime none --reachable include -o "$work/include.json" "$work/trace.json" 2>/dev/null
-count() { python3 -c "import json,sys; print(sum(len(s['names']) for s in json.load(open(sys.argv[1]))['syscalls'] if s['action'] == 'SCMP_ACT_ALLOW'))" "$1"; }
-echo "allowed: trace-only $(count "$work/trace-only.json"), include $(count "$work/include.json")"
+proof_profiles "$pg" "$work" "$work/trace.json" "$work/trace.json" --runtime none || exit 1
 
 # production PROFILE: prints what failed; exit 0 when BGSAVE, AOF and a saving SHUTDOWN all worked.
 production() {

@@ -37,8 +37,10 @@ eng_new_id() {
 }
 rootfs=$(eng_rootfs_busybox)
 runtimes=(runc crun)
+# remove_image: the imported image goes at any exit (a failed run too), before a dockerd of ours stops.
+remove_image() { [ -n "${image:-}" ] && docker rmi "$image" >/dev/null 2>&1; return 0; }
 if [ "$engine" = docker ]; then
-  eng_on_exit
+  eng_on_exit remove_image
   ENG_DOCKERD_ARGS="--add-runtime crun=$ENG_WORK/crun-hybrid" eng_start_dockerd >&2
   if ! docker info --format '{{json .Runtimes}}' | grep -q '"crun"'; then
     echo "published_engines.sh: the running dockerd has no runtime named crun: runc only" >&2
@@ -71,5 +73,4 @@ for f in "$here"/published/*.json; do
     done
   done
 done
-[ "$engine" = docker ] && docker rmi "$image" >/dev/null 2>&1
 exit 0
