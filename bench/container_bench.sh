@@ -9,10 +9,11 @@
 #   RUN_SECONDS=1 bench/container_bench.sh          (the container runs 1 s longer: `; sleep 1`)
 #
 # The image is made offline: FROM scratch with a static busybox. The command is the busybox test command of
-# tests/e2e/container_record.sh. The recorded start includes what record adds: `info` and `image inspect`
-# queries to the engine (podman's from record's cache after the first run), and the tracer inside the
-# container. "cold" times record with an empty facts cache (a fresh XDG_CACHE_HOME per sample: a configuration's
-# first recording, e.g. every recording on a fresh CI machine); docker is never cached, so it has no cold line.
+# tests/e2e/container_record.sh. The recorded start includes what record adds: the engine's facts (`docker
+# info`; podman's from record's cache, or on a miss read from the run: conmon, `RUNTIME --version`, `podman
+# --version`), `image inspect` (podman's cached too), and the tracer inside the container. "cold" times record
+# with an empty facts cache (a fresh XDG_CACHE_HOME per sample: a configuration's first recording, e.g. every
+# recording on a fresh CI machine); docker is never cached, so it has no cold line.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=$(realpath "${1:-build/profilegen}")

@@ -50,10 +50,10 @@ void Summarise(const std::string& path, const trace::ContainerFacts& facts) {
             (facts.runtime_version.empty() ? "" : " " + facts.runtime_version) + ") -> " + path);
 }
 
-// Joins the engine's facts asked during the run and, when the container wrote its partial trace, completes it
-// at `output`. Returns the completed facts. A failed question leaves no partial trace behind.
+// Joins the engine's facts asked during the run and completes the container's partial trace with them at
+// `output`. Returns the completed facts. A failed question leaves no partial trace behind.
 trace::ContainerFacts CompleteLateFacts(EngineAnswers& answers, trace::ContainerFacts facts, const std::string& partial,
-                                        const std::string& output, bool written) {
+                                        const std::string& output) {
   trace::ContainerFacts engine;
   try {
     engine = JoinFacts(answers);
@@ -64,7 +64,7 @@ trace::ContainerFacts CompleteLateFacts(EngineAnswers& answers, trace::Container
   facts.engine_version = engine.engine_version;
   facts.runtime = engine.runtime;
   facts.runtime_version = engine.runtime_version;
-  if (written) CompleteTrace(partial, output, facts);
+  CompleteTrace(partial, output, facts);
   return facts;
 }
 
@@ -95,6 +95,7 @@ int RecordContainer(const ContainerRecordOptions& options) {
   setup.output_name = late ? PartialTraceName(name) : name;
   setup.facts_json = trace::ContainerFactsJson(facts).dump();
   setup.record_flags = options.record_flags;
+  setup.cidfile = answers.cidfile;
   if (!options.quiet) {
     PrintInfo("recording the " + facts.engine + " container's command (" + Join(setup.command) + "); the run gets " +
               Join(AddedOptions(run, setup)) + " for the recording only");
@@ -105,7 +106,8 @@ int RecordContainer(const ContainerRecordOptions& options) {
   int status = RunForeground(RecordingArgv(run, setup));
   out_folder.Finish(setup.output_name);
   bool written = StampOf(written_path) != before;
-  if (late) facts = CompleteLateFacts(answers, facts, written_path, output, written);
+  // Without a trace the facts are not needed: an open question is abandoned (~EngineAnswers), not waited for.
+  if (late && written) facts = CompleteLateFacts(answers, facts, written_path, output);
   if (run.Flag("detach")) {
     if (!options.quiet && status == 0) PrintInfo("the trace is written to " + output + " when the container stops");
     return status;

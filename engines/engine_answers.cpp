@@ -20,6 +20,16 @@ trace::ContainerFacts FromCache(const RunCommand& run, const CachedFacts& cached
   return facts;
 }
 
+/// Stores `engine` under `key` when there is one (a remote or unresolvable podman, and docker, have none).
+void StoreFacts(const std::optional<CacheKey>& key, const std::string& dir, const EngineInfo& engine) {
+  if (!key) return;
+  StoreCacheEntry(
+      dir, *key,
+      CachedFactsJson({engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version,
+                       engine.runtime_path, engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path),
+                       engine.image_index}));
+}
+
 /// The facts question, on its own thread: asked in its own process group (a ^C at the terminal is meant for
 /// the container, and record still needs the answer), with the signals RunForeground forwards blocked here so
 /// that they reach the thread that forwards them; stored in the cache under `key` when there is one.
@@ -30,15 +40,39 @@ std::future<EngineInfo> AskFacts(const RunCommand& run, const std::optional<Cach
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
     ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
     EngineInfo engine = QueryEngine(run, ProcessGroup::kOwn);
-    if (key) {
-      StoreCacheEntry(
-          dir, *key,
-          CachedFactsJson(
-              {engine.facts.engine_version, engine.facts.runtime, engine.facts.runtime_version, engine.runtime_path,
-               engine.runtime_path.empty() ? FileStamp{} : StampOf(engine.runtime_path), engine.image_index}));
-    }
+    StoreFacts(key, dir, engine);
     return engine;
   });
+}
+
+/// A local podman's facts, read from the run (run_facts.h): only the image is asked before it. When the image
+/// question fails, `podman info` says whether podman works at all, since that error comes first. When no
+/// folder for the container id file can be made, `podman info` is asked during the run instead.
+EngineAnswers AskDuringRun(const RunCommand& run, bool with_image, const std::optional<CacheKey>& key,
+                           const std::string& dir) {
+  EngineAnswers out;
+  out.facts.engine = EngineName(run.engine);
+  if (with_image) {
+    try {
+      out.image = QueryImage(run);
+    } catch (...) {
+      std::exception_ptr image_error = std::current_exception();
+      QueryEngine(run);  // throws the engine's error, if it has one
+      std::rethrow_exception(image_error);
+    }
+  }
+  std::optional<std::string> given = run.Last("cidfile");
+  if (!given) {
+    out.cidfile = NewCidfilePath();
+    if (out.cidfile.empty()) {
+      out.pending = AskFacts(run, key, dir);
+      return out;
+    }
+  }
+  out.run_signal = std::make_shared<RunSignal>();
+  out.pending = WatchRunFacts(run, given.value_or(out.cidfile), !given, out.run_signal,
+                              [key, dir](const EngineInfo& engine) { StoreFacts(key, dir, engine); });
+  return out;
 }
 
 }  // namespace
@@ -57,6 +91,9 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts
     if (auto payload = LoadCacheEntry(dir, *key)) cached = ParseCachedFacts(*payload);
     if (cached && !RuntimeUnchanged(*cached, StampOf)) cached.reset();
   }
+  if (!cached && defer_facts && run.engine == Engine::kPodman && !IsRemotePodman(run, env)) {
+    return AskDuringRun(run, with_image, key, dir);
+  }
   if (!cached) {
     EngineAnswers out;
     out.facts.engine = EngineName(run.engine);
@@ -72,7 +109,8 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts
     if (!defer_facts) out.facts = JoinFacts(out);
     return out;
   }
-  EngineAnswers out{FromCache(run, *cached), {}, {}};
+  EngineAnswers out;
+  out.facts = FromCache(run, *cached);
   if (!with_image) return out;
   std::optional<CacheKey> image_key = PodmanImageKey(*key, *cached, run, env);
   if (image_key) {
@@ -88,7 +126,12 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts
   return out;
 }
 
+EngineAnswers::~EngineAnswers() {
+  if (run_signal) run_signal->Leave(RunPhase::kAbandoned);
+}
+
 trace::ContainerFacts JoinFacts(EngineAnswers& answers) {
+  if (answers.run_signal) answers.run_signal->Leave(RunPhase::kOver);
   if (answers.pending.valid()) answers.facts = answers.pending.get().facts;
   return answers.facts;
 }

@@ -33,7 +33,9 @@ constexpr const char* kConfigEnvironment[] = {"CONTAINERS_CONF",
 constexpr const char* kRemoteOptions[] = {"--remote", "-r", "--url", "--connection", "-c", "--identity"};
 constexpr const char* kRemoteEnvironment[] = {"CONTAINER_HOST", "CONTAINER_CONNECTION"};
 
-bool IsRemote(const RunCommand& run, const Getenv& env) {
+}  // namespace
+
+bool IsRemotePodman(const RunCommand& run, const Getenv& env) {
   for (const char* name : kRemoteEnvironment) {
     if (auto v = env(name); v && !v->empty()) return true;
   }
@@ -45,6 +47,8 @@ bool IsRemote(const RunCommand& run, const Getenv& env) {
   }
   return false;
 }
+
+namespace {
 
 std::string UserConfigHome(const Getenv& env) {
   if (auto x = env("XDG_CONFIG_HOME"); x && !x->empty()) return *x;
@@ -156,7 +160,7 @@ std::string ResolveProgram(const std::string& program, const Getenv& env) {
 }
 
 std::optional<CacheKey> PodmanCacheKey(const RunCommand& run, const Getenv& env, uid_t euid) {
-  if (run.engine != Engine::kPodman || IsRemote(run, env)) return std::nullopt;
+  if (run.engine != Engine::kPodman || IsRemotePodman(run, env)) return std::nullopt;
   std::string program = ResolveProgram(run.program, env);
   if (program.empty()) return std::nullopt;
   CacheKey key;

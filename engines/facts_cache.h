@@ -56,6 +56,9 @@ std::vector<std::string> PodmanConfigPaths(const Getenv& env);
 /// symlinks resolved; empty when there is none.
 std::string ResolveProgram(const std::string& program, const Getenv& env);
 
+/// Whether `run` asks a podman on another machine (`--remote`, `--url`, `--connection`, CONTAINER_HOST, ...).
+bool IsRemotePodman(const RunCommand& run, const Getenv& env);
+
 /// The key of `run`'s podman facts, with the files stamped now; nullopt when they must not be cached (a
 /// remote podman, an engine binary not found).
 std::optional<CacheKey> PodmanCacheKey(const RunCommand& run, const Getenv& env, uid_t euid);

@@ -40,6 +40,7 @@ std::vector<std::string> AddedOptions(const RunCommand& run, const RecordingSetu
   out.insert(out.end(), {"--cap-add", "SYS_PTRACE"});
   out.insert(out.end(), {"--mount", BindMount(setup.static_binary, kInnerBinary, true)});
   out.insert(out.end(), {"--mount", BindMount(setup.output_dir, kInnerOutput, false)});
+  if (!setup.cidfile.empty()) out.insert(out.end(), {"--cidfile", setup.cidfile});
   return out;
 }
 

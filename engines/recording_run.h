@@ -20,6 +20,7 @@ struct RecordingSetup {
   std::string facts_json;                 ///< trace::ContainerFacts as JSON, completed inside the container
   std::vector<std::string> record_flags;  ///< extra `record` flags for the inner profilegen (--cpus all, ...)
   std::vector<std::string> command;       ///< the container's entrypoint + command (ContainerCommand)
+  std::string cidfile;                    ///< when set, the run gets `--cidfile` with it (engine_answers.h)
 };
 
 /// Throws Error (125) for run options under which a recording would be wrong: the user's own seccomp profile

@@ -17,11 +17,11 @@ set -euo pipefail
 
 usage() {
   cat <<'EOF'
-usage: container_record.sh --profilegen PATH [--runs N] [--engines "docker podman"] [--only busybox|musl|debian]
+usage: container_record.sh --profilegen PATH [--runs N] [--engines "docker podman"] [--only busybox|musl|debian|cache]
   --profilegen PATH  the profilegen binary (profilegen-static must be beside it)
   --runs N           confined runs per variant (default 20)
   --engines LIST     engines to test (default "docker podman")
-  --only IMAGE       test one image only
+  --only IMAGE       test one image only; "cache": podman's facts cache and cold facts only
 EOF
 }
 
@@ -296,6 +296,81 @@ print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json
   echo "  podman facts cache: corrupt entries are ignored (exit $rc, runtime $(runtime_of "$out/4.json")) and rewritten; then the image's entry too ($valid valid entries)"
 }
 
+# podman's facts with an empty cache are read from the run (engines/run_facts.h), not asked from `podman info`
+# (0.6-1 s): a logging wrapper in front of podman shows that record asks it only `image inspect`, `run` and
+# `--version`, and the facts equal what `podman info` says (the oracle): in the trace (engine and runtime
+# versions, runtime) and in the cache entry (runtime binary, image store index), for runc and for crun through
+# its wrapper, and for `podman --runtime /usr/bin/runc`. The container id file record adds is gone after the
+# run. Then the entry serves a recording.
+cold_case() {
+  local out="$ENG_WORK/podman-cold" img="profilegen-e2e-busybox:$TAG" opts n conf rc cidfile t0 t1 facts
+  read -ra opts <<<"$(run_opts podman)"
+  mkdir -p "$out/bin"
+  # The wrapper logs each question's first two words (after a leading --runtime PATH) to $PODMAN_CALLS.
+  cat >"$out/bin/podman" <<'WRAPPER'
+#!/bin/sh
+words=$*
+[ "$1" = --runtime ] && words=$(shift 2; echo "$*")
+printf '%s\n' "$words" | cut -d' ' -f1-2 >>"$PODMAN_CALLS"
+exec podman "$@"
+WRAPPER
+  export PODMAN_CALLS=$out/calls.txt
+  chmod +x "$out/bin/podman"
+  sleep 0.2  # older than the cache's racy window: the wrapper is the engine binary of the entry's key
+  facts() { python3 -c 'import json,sys; c=json.load(open(sys.argv[1]))["containers"][0]; print(c["runtime"], c["runtimeVersion"] + ", podman", c["engineVersion"])' "$1"; }
+  local global=()
+  # runc and crun by name from containers.conf, and runc given as a path (podman info names it by the path).
+  for n in runc crun path; do
+    conf=$ENG_WORK/containers.conf global=()
+    [ "$n" = crun ] && conf=$ENG_WORK/containers-crun-named.conf
+    [ "$n" = path ] && global=(--runtime "$(command -v runc)")
+    : >"$out/calls.txt"
+    t0=$(date +%s%N)
+    rc=$(CONTAINERS_CONF=$conf XDG_CACHE_HOME=$out/cache-$n eng_capture "$out/$n.txt" "$PROFILEGEN" record \
+      -o "$out/$n.json" -- "$out/bin/podman" "${global[@]}" run "${opts[@]}" "$img" echo hi)
+    t1=$(date +%s%N)
+    cidfile=$(grep -o -- '--cidfile [^ ]*' "$out/$n.txt" | cut -d' ' -f2 || true)
+    { [ "$rc" = 0 ] && [ -n "$cidfile" ] && [ ! -e "$cidfile" ] && [ ! -e "$(dirname "$cidfile")" ]; } ||
+      { fail "podman cold $n: exit $rc, container id file '$cidfile' (must be named and gone)"; sed 's/^/    | /' "$out/$n.txt"; continue; }
+    if grep -q '^info' "$out/calls.txt"; then fail "podman cold $n: record asked podman info"; sed 's/^/    | /' "$out/calls.txt"; fi
+    CONTAINERS_CONF=$conf podman "${global[@]}" info --format json >"$out/info-$n.json"
+    python3 - "$out/$n.json" "$out/info-$n.json" "$out/cache-$n"/profilegen/engines/*.json <<'PY' ||
+import json, sys
+c = json.load(open(sys.argv[1]))["containers"][0]
+info = json.load(open(sys.argv[2]))
+rt = info["host"]["ociRuntime"]
+first = rt["version"].splitlines()[0]
+want = {"engineVersion": info["version"]["Version"], "runtime": rt["name"],
+        "runtimeVersion": first[first.index("version ") + 8:].split(" ")[0]}
+got = {k: c[k] for k in want}
+assert got == want, f"trace {got} != podman info {want}"
+assert len(sys.argv) == 4, f"{len(sys.argv) - 3} cache entries"
+a = json.load(open(sys.argv[3]))["answer"]
+store = info["store"]
+want = {"runtimePath": rt["path"],
+        "imageIndex": f"{store['graphRoot']}/{store['graphDriverName']}-images/images.json"}
+got = {k: a[k] for k in want}
+assert got == want, f"cache entry {got} != podman info {want}"
+PY
+      { fail "podman cold $n: the facts differ from podman info's"; continue; }
+    echo "  podman cold $n: facts read from the run = podman info's ($(facts "$out/$n.json")) in $(( (t1 - t0) / 1000000 )) ms; podman asked: $(cut -d' ' -f1 "$out/calls.txt" | sort -u | tr '\n' ' ')"
+    : >"$out/calls.txt"
+    rc=$(CONTAINERS_CONF=$conf XDG_CACHE_HOME=$out/cache-$n eng_capture "$out/$n-2.txt" "$PROFILEGEN" record -q \
+      -o "$out/$n-2.json" -- "$out/bin/podman" "${global[@]}" run "${opts[@]}" "$img" echo hi)
+    { [ "$rc" = 0 ] && ! grep -q -e '^info' -e '^--version' "$out/calls.txt" &&
+      [ "$(facts "$out/$n.json")" = "$(facts "$out/$n-2.json")" ]; } ||
+      { fail "podman cold $n: the second recording did not use the entry the first one stored (exit $rc)"; sed 's/^/    | /' "$out/calls.txt"; }
+  done
+  # The user's own --cidfile is the one watched, and it stays.
+  : >"$out/calls.txt"
+  rc=$(CONTAINERS_CONF=$ENG_WORK/containers.conf XDG_CACHE_HOME=$out/cache-user eng_capture "$out/user.txt" "$PROFILEGEN" record -o "$out/user.json" -- \
+    "$out/bin/podman" run --cidfile "$out/user.cid" "${opts[@]}" "$img" echo hi)
+  { [ "$rc" = 0 ] && grep -Eq '^[0-9a-f]{64}$' "$out/user.cid" && ! grep -q -- '--cidfile /' "$out/user.txt" &&
+    ! grep -q '^info' "$out/calls.txt" && [ "$(facts "$out/user.json")" = "$(facts "$out/runc.json")" ]; } ||
+    { fail "podman cold with the user's --cidfile: exit $rc"; sed 's/^/    | /' "$out/user.txt" "$out/calls.txt"; }
+  echo "  podman cold with the user's --cidfile: facts read from the run ($(facts "$out/user.json")), the file kept"
+}
+
 # record --reachable: the profilegen inside the container (profilegen-static, Capstone) analyses the image's own
 # files. The trace names the image's binaries (the musl image's /app exists in the image only); for the
 # FROM-scratch images its reachable set is the one `profilegen scan` (Zydis) finds on the host for the same file,
@@ -418,11 +493,12 @@ behaviour() {
 }
 
 start=$(date +%s)
-eng_start_dockerd
+case " $ENGINES " in *" docker "*) eng_start_dockerd ;; esac
 make_images
 echo "images ready in $(( $(date +%s) - start )) s"
 images="busybox musl debian"
 [ -n "$ONLY" ] && images=$ONLY
+[ "$ONLY" = cache ] && images=""  # podman's facts cache only
 for engine in $ENGINES; do
   for image in $images; do
     # crun (under podman) is here for its runtime layer and the merge of runc and crun traces: busybox suffices.
@@ -437,10 +513,10 @@ for engine in $ENGINES; do
       [ "$image" = debian ] && [ "$engine" != podman ] && continue
       reachable_case "$engine" "$image"
     done
-    behaviour "$engine"; user_case "$engine"
+    [ "$ONLY" = cache ] || { behaviour "$engine"; user_case "$engine"; }
   fi
 done
-case " $ENGINES " in *" podman "*) cache_case ;; esac
+case " $ENGINES " in *" podman "*) cache_case; cold_case ;; esac
 # A docker (runc) trace and a podman-crun trace merge with each layer.
 if [ -f "$ENG_WORK/docker-busybox-false/trace.json" ] && [ -f "$ENG_WORK/podman-crun-busybox-true/trace.json" ]; then
   "$PROFILEGEN" generate -o "$ENG_WORK/merged.json" "$ENG_WORK/docker-busybox-false/trace.json" \

@@ -99,7 +99,8 @@ P=$W/bin/profilegen
 rc=0; as_user podman run "${OPTS[@]}" "$IMG" "${CMD[@]}" >"$W/unconfined.txt" 2>&1 || rc=$?
 [ "$rc" = 7 ] || { fail "rootless unconfined run exited $rc"; sed 's/^/    | /' "$W/unconfined.txt"; exit 1; }
 
-# Record twice: with an empty facts cache (podman info asked while the container runs), then from the cache.
+# Record twice: with an empty facts cache (the facts read from the run: the container's conmon, RUNTIME --version,
+# podman --version), then from the cache.
 for n in 1 2; do
   t0=$(date +%s%N); rc=0
   as_user "$P" record -q -o "$W/out/t$n.json" -- podman run "${OPTS[@]}" "$IMG" "${CMD[@]}" >"$W/record$n.txt" 2>&1 || rc=$?
@@ -115,6 +116,22 @@ assert any(s["name"] in ("mkdir", "mkdirat") for s in t["syscalls"]), "no mkdir 
 PY
   echo "  rootless record $n ($([ "$n" = 1 ] && echo 'empty facts cache' || echo 'facts from the cache')): exit 7, same output as unconfined, $(grep -c '"nr"' "$W/out/t$n.json") syscalls, $ms ms"
 done
+# The facts read from the run are podman info's (the oracle), in the trace and in the cache entry (the user's
+# own image store).
+as_user podman info --format json >"$W/info.json" 2>/dev/null
+python3 - "$W/out/t1.json" "$W/info.json" "$W"/home/cache/profilegen/engines/*.json <<'PY' && echo "  rootless facts read from the run = podman info's (runtime, versions, runtime binary, image store index)" || fail "rootless: the facts read from the run differ from podman info's"
+import json, sys
+c = json.load(open(sys.argv[1]))["containers"][0]
+info = json.load(open(sys.argv[2])); rt = info["host"]["ociRuntime"]; store = info["store"]
+first = rt["version"].splitlines()[0]
+want = (info["version"]["Version"], rt["name"], first[first.index("version ") + 8:].split(" ")[0])
+assert (c["engineVersion"], c["runtime"], c["runtimeVersion"]) == want, (c, want)
+facts = [json.load(open(p))["answer"] for p in sys.argv[3:]]
+facts = [a for a in facts if "runtimePath" in a]
+assert len(facts) == 1, facts
+index = f"{store['graphRoot']}/{store['graphDriverName']}-images/images.json"
+assert (facts[0]["runtimePath"], facts[0]["imageIndex"]) == (rt["path"], index), (facts[0], rt["path"], index)
+PY
 [ -z "$(ls -A "$W/out" | grep -v '^t[12]\.json$')" ] || fail "rootless: left in the output folder: $(ls -A "$W/out")"
 
 # The profile, under rootless podman.

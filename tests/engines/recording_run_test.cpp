@@ -65,6 +65,21 @@ TEST_CASE("the recording run keeps the user's -- and does not repeat seccomp=unc
   CHECK(*(dd + 1) == "img");
 }
 
+TEST_CASE("the recording run writes its container id where record reads podman's facts", "[engines]") {
+  RunCommand r = ParseRunCommand({"podman", "run", "--rm", "img"});
+  RecordingSetup s = Setup({"/init"});
+  s.cidfile = "/tmp/profilegen-run.x/cid";
+  Words added = AddedOptions(r, s);
+  REQUIRE(added.size() >= 2);
+  CHECK(Words(added.end() - 2, added.end()) == Words{"--cidfile", "/tmp/profilegen-run.x/cid"});
+  Words argv = RecordingArgv(r, s);
+  auto at = std::find(argv.begin(), argv.end(), "--cidfile");
+  REQUIRE(at != argv.end());
+  CHECK(at < std::find(argv.begin(), argv.end(), "img"));  // a run option, before the image
+  Words without = AddedOptions(r, Setup({"/init"}));       // no cidfile: none added
+  CHECK(std::count(without.begin(), without.end(), "--cidfile") == 0);
+}
+
 TEST_CASE("options that cannot be recorded are refused", "[engines]") {
   CHECK_THROWS_WITH(CheckRecordable(ParseRunCommand({"docker", "run", "--security-opt", "seccomp=p.json", "img"})),
                     "--security-opt seccomp=p.json cannot be recorded: under the engine's filter a syscall it "
