@@ -9,13 +9,11 @@
 
 #include "base/error.h"
 #include "reach/decode.h"
+#include "reach/flow_state.h"
 #include "reach/go_syscalls.h"
 
 namespace profilegen::reach {
 namespace {
-
-constexpr int kRegs = 16;
-using State = std::array<Value, kRegs>;
 
 class Builder {
  public:
@@ -49,7 +47,7 @@ class Builder {
  private:
   struct LocalCall {
     uint32_t caller, callee;
-    State state;
+    Args args;  ///< the callee's entry locations: registers and stack arguments
     uint64_t addr;
   };
 
@@ -134,7 +132,7 @@ class Builder {
     }
   }
 
-  void Call(uint32_t fi, const Insn& x, const State& st) {
+  void Call(uint32_t fi, const Insn& x, const FlowState& st) {
     Function& f = s_.functions[fi];
     if (x.indirect) {
       auto got = image_.got_imports.find(x.target);
@@ -150,7 +148,7 @@ class Builder {
     }
     if (static_cast<uint32_t>(callee) == fi && x.kind == Kind::kJmp) return;
     f.callees.push_back(static_cast<uint32_t>(callee));
-    local_calls_.push_back({fi, static_cast<uint32_t>(callee), st, x.addr});
+    local_calls_.push_back({fi, static_cast<uint32_t>(callee), st.CalleeArgs(x.kind != Kind::kCall), x.addr});
   }
 
   /// The instructions [first, last) of function `fi`.
@@ -175,61 +173,21 @@ class Builder {
     }
   }
 
-  /// The register state after `x`, given the state before it.
-  static void Transfer(const Insn& x, State& st) {
-    switch (x.kind) {
-      case Kind::kSyscall:
-        st[kRax] = {};
-        st[1] = {};   // rcx
-        st[11] = {};  // r11
-        break;
-      case Kind::kSyscall32:
-        st[kRax] = {};
-        break;
-      case Kind::kCall:
-        // Only the caller-saved registers change: the C ABIs preserve the rest, and Go's register ABI preserves
-        // nothing, so Go code reloads what it needs after a call (a load: unknown to this analysis).
-        for (int r : {0, 1, 2, 6, 7, 8, 9, 10, 11}) st[r] = {};
-        break;
-      case Kind::kMovImm:
-        st[x.dst] = {Value::kImm, x.imm};
-        break;
-      case Kind::kMovReg:
-        st[x.dst] = st[x.src];
-        break;
-      case Kind::kXorSelf:
-        st[x.dst] = {Value::kImm, 0};
-        break;
-      default:
-        for (int r = 0; r < kRegs; ++r) {
-          if (x.written & (1u << r)) st[r] = {};
-        }
-        break;
-    }
-  }
-
-  /// Merges `from` into `into` (a register that differs becomes unknown); whether `into` changed.
-  static bool Meet(std::optional<State>& into, const State& from) {
+  /// Merges `from` into `into`, which may not be set yet; whether `into` changed.
+  static bool Meet(std::optional<FlowState>& into, const FlowState& from) {
     if (!into) {
       into = from;
       return true;
     }
-    bool changed = false;
-    for (int r = 0; r < kRegs; ++r) {
-      if ((*into)[r].kind != Value::kUnknown && !((*into)[r] == from[r])) {
-        (*into)[r] = {};
-        changed = true;
-      }
-    }
-    return changed;
+    return into->Meet(from);
   }
 
   /// Forward data flow of constants and entry registers over one function's instructions, to a fixpoint.
   /// Entry points the flow cannot see (jumps from other functions, targets of jump tables) start unknown.
-  std::vector<std::optional<State>> FlowStates(size_t i0, size_t i1, uint64_t start, uint64_t end,
+  std::vector<std::optional<FlowState>> FlowStates(size_t i0, size_t i1, uint64_t start, uint64_t end,
                                                bool soft) const {
     size_t n = i1 - i0;
-    std::vector<std::optional<State>> in(n);
+    std::vector<std::optional<FlowState>> in(n);
     std::vector<int64_t> target(n, -1);
     std::unordered_map<uint64_t, uint32_t> local_jumps;
     bool jump_table = false;
@@ -247,32 +205,38 @@ class Builder {
       }
       if (x.kind == Kind::kJmp && x.indirect && !image_.got_imports.count(x.target)) jump_table = true;
     }
-    State entry, unknown;
-    for (int r = 0; r < kRegs; ++r) entry[r] = {Value::kEntry, r};
-    in[0] = soft ? unknown : entry;
+    const FlowState unknown = FlowState::Unknown();
+    in[0] = soft ? unknown : FlowState::Entry();
+    // Padding (nop, int3) after a jump or return is never run: the label after it is where control may arrive.
+    bool after_transfer = false;
     for (size_t k = 0; k < n; ++k) {
       const Insn& x = d_.insns[i0 + k];
+      if (x.kind == Kind::kPad) continue;
       auto g = d_.jump_targets.find(x.addr);
       bool external = g != d_.jump_targets.end() && g->second > local_jumps[x.addr];
-      bool after_transfer = k > 0 && (d_.insns[i0 + k - 1].kind == Kind::kJmp ||
-                                      d_.insns[i0 + k - 1].kind == Kind::kStop);
       if (k > 0 && (external || (jump_table && after_transfer))) Meet(in[k], unknown);
+      after_transfer = x.kind == Kind::kJmp || x.kind == Kind::kStop;
     }
     // Code the flow does not reach from the start (after a ret: often a function a stripped binary does not
-    // name) starts with nothing known, and the flow runs again from there.
+    // name) starts with nothing known, and the flow runs again from there; padding the flow does not reach
+    // stays unreached (starting it with nothing known would let that fall into a loop head aligned after it).
     for (size_t unreached = 0; unreached < n;) {
       for (bool changed = true; changed;) {
         changed = false;
         for (size_t k = 0; k < n; ++k) {
           if (!in[k]) continue;
           const Insn& x = d_.insns[i0 + k];
-          State out = *in[k];
-          Transfer(x, out);
+          FlowState out = *in[k];
+          out.Transfer(x);
           if (x.kind != Kind::kJmp && x.kind != Kind::kStop && k + 1 < n) changed |= Meet(in[k + 1], out);
-          if (target[k] >= 0) changed |= Meet(in[static_cast<size_t>(target[k])], out);
+          if (target[k] == 0 && !soft) {
+            changed |= in[0]->MeetAtEntry(out);
+          } else if (target[k] >= 0) {
+            changed |= Meet(in[static_cast<size_t>(target[k])], out);
+          }
         }
       }
-      while (unreached < n && in[unreached]) ++unreached;
+      while (unreached < n && (in[unreached] || d_.insns[i0 + unreached].kind == Kind::kPad)) ++unreached;
       if (unreached < n) in[unreached] = unknown;
     }
     return in;
@@ -284,15 +248,15 @@ class Builder {
     uint64_t end = fi + 1 < s_.functions.size() ? s_.functions[fi + 1].addr : UINT64_MAX;
     auto [i0, i1] = Range(fi);
     if (i0 == i1) return;
-    std::vector<std::optional<State>> states = FlowStates(i0, i1, start, end, soft_[fi]);
+    std::vector<std::optional<FlowState>> states = FlowStates(i0, i1, start, end, soft_[fi]);
     // Whether control can run off the end into the next function. A call as the last instruction is taken as
     // a call that does not return (abort, __stack_chk_fail): compilers emit nothing after those.
     bool falls = true;
     uint32_t f = static_cast<uint32_t>(fi);
-    const State unknown{};
+    const FlowState unknown = FlowState::Unknown();
     for (size_t i = i0; i < i1; ++i) {
       const Insn& x = d_.insns[i];
-      const State& st = states[i - i0] ? *states[i - i0] : unknown;  // code the flow never reached
+      const FlowState& st = states[i - i0] ? *states[i - i0] : unknown;  // code the flow never reached
       if (x.kind != Kind::kPad) falls = x.kind != Kind::kCall;
       switch (x.kind) {
         case Kind::kSyscall:
@@ -332,8 +296,8 @@ class Builder {
         Function& caller = s_.functions[c.caller];
         int r = s_.functions[c.callee].wrapper_reg;
         if (r < 0 || caller.wrapper_reg >= 0) continue;
-        if (c.state[r].kind == Value::kEntry && caller.addr != s_.functions[c.callee].addr) {
-          caller.wrapper_reg = static_cast<int>(c.state[r].v);
+        if (c.args[r].kind == Value::kEntry && caller.addr != s_.functions[c.callee].addr) {
+          caller.wrapper_reg = static_cast<int>(c.args[r].v);
           changed = true;
         } else if (IsGoSyscallEntryCall(c)) {
           caller.wrapper_reg = kRax;
@@ -346,7 +310,7 @@ class Builder {
       int r = s_.functions[c.callee].wrapper_reg;
       if (r < 0) continue;
       Function& caller = s_.functions[c.caller];
-      const Value& v = c.state[r];
+      const Value& v = c.args[r];
       if (v.kind == Value::kImm) {
         caller.syscalls.push_back({x86_64_, v.v});
       } else if (v.kind == Value::kUnknown && r == kRax && go_entries_.count(c.caller)) {
@@ -365,7 +329,7 @@ class Builder {
   /// the stack (ABI0) fails the first condition for old Go and the last for new Go (it calls no such wrapper).
   bool IsGoSyscallEntryCall(const LocalCall& c) const {
     if (image_.go_pclntab_format < 118 || !image_.is64) return false;
-    if (s_.functions[c.callee].wrapper_reg != kRax || c.state[kRax].kind != Value::kUnknown) return false;
+    if (s_.functions[c.callee].wrapper_reg != kRax || c.args[kRax].kind != Value::kUnknown) return false;
     return IsGoSyscallEntry(s_.functions[c.caller].name) && RaxKeptUntilFirstCall(c.caller);
   }
 

@@ -26,11 +26,20 @@ enum class Kind : uint8_t {
   kMovImm,    ///< dst = imm
   kMovReg,    ///< dst = src
   kXorSelf,   ///< dst = 0
+  // Stack slots (64-bit code only): 8-byte values at [rsp + disp], where Go's ABI0 passes arguments and code
+  // spills registers; disp is in `target` (as its 64-bit pattern).
+  kStore,     ///< [rsp + disp] = src, or = imm when src is -1
+  kLoad,      ///< dst = [rsp + disp]
+  kSpAdd,     ///< rsp += imm
+  kPush,      ///< rsp -= 8, [rsp] = src (-1: a value not in a register)
+  kPop,       ///< dst = [rsp] (-1: not into a register), rsp += 8
+  kStackWrite,  ///< writes imm bytes at [rsp + disp] other than as kStore (movups %xmm15,0x10(%rsp))
+  kMemWrite,    ///< writes memory other than as above (registers: `written`)
 };
 
 struct Insn {
   uint64_t addr = 0;
-  uint64_t target = 0;  ///< direct branch target, or the memory slot of an indirect one (0: none)
+  uint64_t target = 0;  ///< direct branch target, or the memory slot of an indirect one (0: none); kStore, kLoad: disp
   int64_t imm = 0;
   uint16_t written = 0;  ///< general-purpose registers written (bit per index)
   Kind kind = Kind::kOther;

@@ -3,10 +3,12 @@
 // implicit register lists; tests/reach/decoders_test.cpp holds the two to each other.
 #include <capstone/capstone.h>
 
+#include <algorithm>
 #include <array>
 
 #include "base/error.h"
 #include "reach/decode.h"
+#include "reach/decode_refs.h"
 
 namespace profilegen::reach {
 namespace {
@@ -128,7 +130,7 @@ class Decoder {
   /// operand access or implicit register lists are wrong (found by comparing with Zydis on glibc, musl and
   /// busybox; the instructions' definitions in the Intel SDM decide), the instruction's own definition wins.
   uint16_t Written(const cs_insn& in) const {
-    constexpr uint16_t kAx = 1u << 0, kCx = 1u << 1, kDx = 1u << 2, kR11 = 1u << 11;
+    constexpr uint16_t kAx = 1u << 0, kCx = 1u << 1, kDx = 1u << 2, kSp = 1u << 4, kR11 = 1u << 11;
     switch (in.id) {
       case X86_INS_TEST:  // flags only; Capstone marks the accumulator form's register written
         return 0;
@@ -138,6 +140,9 @@ class Decoder {
         return kDx;
       case X86_INS_SYSCALL:  // the return address in rcx, the flags in r11; Capstone lists neither
         return kCx | kR11;
+      case X86_INS_RETF:  // pops the return address and selector; Capstone omits the stack pointer (ret has it)
+      case X86_INS_RETFQ:
+        return kSp;
       default:
         break;
     }
@@ -207,19 +212,7 @@ class Decoder {
       x.kind = call ? Kind::kCall : jmp ? Kind::kJmp : Kind::kJcc;
       const cs_x86_op& op = ops[0];
       if (x86.op_count > 0 && IsRelativeBranch(in, op)) {
-        uint64_t t = static_cast<uint64_t>(op.imm);  // Capstone gives the absolute target
-        x.target = t;
-        if (call && !image_.is64) {
-          int reg = image_.PcThunkRegister(t);
-          if (reg >= 0) {  // __x86.get_pc_thunk.*: writes one register, not a call in any other sense
-            x.kind = Kind::kOther;
-            x.written = static_cast<uint16_t>(1u << reg);
-            x.target = 0;
-            return x;
-          }
-        }
-        if (call) out_.call_targets.push_back(t);
-        if (jmp || jcc) ++out_.jump_targets[t];
+        AddDirectBranch(image_, static_cast<uint64_t>(op.imm), x, out_);  // Capstone gives the absolute target
       } else {
         x.indirect = true;
         if (x86.op_count == 0) return x;
@@ -233,45 +226,93 @@ class Decoder {
       }
       return x;
     }
-    // Code addresses taken: lea rip-relative, or (non-PIC code) immediates and absolute operands.
-    for (uint8_t i = 0; i < x86.op_count; ++i) {
-      const cs_x86_op& op = ops[i];
-      uint64_t ref = 0;
-      if (op.type == X86_OP_MEM) {
-        ref = MemoryAddress(in, op);
-        if (in.id != X86_INS_LEA) {
-          auto got = image_.got_imports.find(ref);
-          if (got != image_.got_imports.end()) out_.import_loads.push_back({in.address, got->second});
-          if (image_.shared || op.mem.base == X86_REG_RIP) ref = 0;  // a load, not an address taken
-        }
-      } else if (op.type == X86_OP_IMM && !image_.shared) {
-        ref = static_cast<uint64_t>(op.imm);
-      }
-      if (ref && image_.InCode(ref)) out_.code_pointers.push_back({in.address, ref});
-    }
-    if (x86.op_count == 2 && ops[0].type == X86_OP_REG) {
-      int dst = kGpr(ops[0].reg, image_.is64);
-      int width = ops[0].size;  // bytes
-      if (dst < 0 || width < 4) return x;
-      bool mov = in.id == X86_INS_MOV || in.id == X86_INS_MOVABS;
-      if (mov && ops[1].type == X86_OP_IMM) {
-        x.kind = Kind::kMovImm;
-        x.dst = static_cast<int8_t>(dst);
-        x.imm = width == 4 ? static_cast<int64_t>(static_cast<uint32_t>(ops[1].imm)) : ops[1].imm;
-      } else if (mov && ops[1].type == X86_OP_REG && ops[1].size == width) {
-        int src = kGpr(ops[1].reg, image_.is64);
-        if (src >= 0) {
-          x.kind = Kind::kMovReg;
-          x.dst = static_cast<int8_t>(dst);
-          x.src = static_cast<int8_t>(src);
-        }
-      } else if ((in.id == X86_INS_XOR || in.id == X86_INS_SUB) && ops[1].type == X86_OP_REG &&
-                 ops[1].reg == ops[0].reg) {
-        x.kind = Kind::kXorSelf;
-        x.dst = static_cast<int8_t>(dst);
-      }
-    }
+    std::array<Operand, 8> neutral;
+    int count = std::min<int>(x86.op_count, static_cast<int>(neutral.size()));
+    for (int i = 0; i < count; ++i) neutral[i] = Neutral(in, ops[i]);
+    Op op = Mnemonic(in.id);
+    AddOperandRefs(image_, in.address, op, neutral.data(), count, out_);
+    ClassifyMove(image_, op, neutral.data(), count, x);
     return x;
+  }
+
+  Operand Neutral(const cs_insn& in, const cs_x86_op& op) const {
+    Operand o;
+    o.size = op.size;
+    if (op.type == X86_OP_REG) {
+      o.type = Operand::kReg;
+      o.gpr = static_cast<int8_t>(kGpr(op.reg, image_.is64));
+    } else if (op.type == X86_OP_IMM) {
+      o.type = Operand::kImm;
+      o.imm = op.imm;
+    } else if (op.type == X86_OP_MEM) {
+      o.type = Operand::kMem;
+      o.rip = op.mem.base == X86_REG_RIP;
+      o.stack = op.mem.base == X86_REG_RSP && op.mem.index == X86_REG_INVALID && op.mem.segment != X86_REG_FS &&
+                op.mem.segment != X86_REG_GS;
+      o.disp = op.mem.disp;
+      o.address = MemoryAddress(in, op);
+    }
+    return o;
+  }
+
+  static Op Mnemonic(unsigned id) {
+    switch (id) {
+      case X86_INS_MOV:
+      case X86_INS_MOVABS:
+        return Op::kMov;
+      case X86_INS_XOR:
+        return Op::kXor;
+      case X86_INS_SUB:
+        return Op::kSub;
+      case X86_INS_ADD:
+        return Op::kAdd;
+      case X86_INS_LEA:
+        return Op::kLea;
+      case X86_INS_PUSH:
+        return Op::kPush;
+      case X86_INS_POP:
+        return Op::kPop;
+      case X86_INS_CMP:
+      case X86_INS_TEST:
+        return Op::kCompare;
+      case X86_INS_STOSB:
+      case X86_INS_STOSW:
+      case X86_INS_STOSD:
+      case X86_INS_STOSQ:
+      case X86_INS_MOVSB:
+      case X86_INS_MOVSW:
+      case X86_INS_MOVSD:  // also the SSE move: taken as a write, which only costs precision
+      case X86_INS_MOVSQ:
+      case X86_INS_INSB:
+      case X86_INS_INSW:
+      case X86_INS_INSD:
+      case X86_INS_MASKMOVQ:
+      case X86_INS_MASKMOVDQU:
+      case X86_INS_VMASKMOVDQU:
+      case X86_INS_FXSAVE:
+      case X86_INS_FXSAVE64:
+      case X86_INS_XSAVE:
+      case X86_INS_XSAVE64:
+      case X86_INS_XSAVEC:
+      case X86_INS_XSAVEC64:
+      case X86_INS_XSAVEOPT:
+      case X86_INS_XSAVEOPT64:
+      case X86_INS_XSAVES:
+      case X86_INS_XSAVES64:
+      case X86_INS_FNSAVE:
+      case X86_INS_FNSTENV:
+      case X86_INS_FXRSTOR:
+      case X86_INS_FXRSTOR64:
+      case X86_INS_XRSTOR:
+      case X86_INS_XRSTOR64:
+      case X86_INS_XRSTORS:
+      case X86_INS_XRSTORS64:
+      case X86_INS_FRSTOR:
+      case X86_INS_FLDENV:
+        return Op::kBulkWrite;
+      default:
+        return Op::kOther;
+    }
   }
 
   const ElfImage& image_;

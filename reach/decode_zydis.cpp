@@ -2,6 +2,7 @@
 #include <Zydis/Zydis.h>
 
 #include "reach/decode.h"
+#include "reach/decode_refs.h"
 
 namespace profilegen::reach {
 namespace {
@@ -96,18 +97,7 @@ class Decoder {
       if (op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE && op.imm.is_relative) {
         ZyanU64 t = 0;
         ZydisCalcAbsoluteAddress(&in, &op, addr, &t);
-        x.target = t;
-        if (call && !image_.is64) {
-          int reg = image_.PcThunkRegister(t);
-          if (reg >= 0) {  // __x86.get_pc_thunk.*: writes one register, not a call in any other sense
-            x.kind = Kind::kOther;
-            x.written = static_cast<uint16_t>(1u << reg);
-            x.target = 0;
-            return x;
-          }
-        }
-        if (call) out_.call_targets.push_back(t);
-        if (jmp || jcc) ++out_.jump_targets[t];
+        AddDirectBranch(image_, t, x, out_);
       } else {
         x.indirect = true;
         // i386 glibc enters the kernel through the vDSO: call gs:[0x10] with the number in eax.
@@ -120,45 +110,92 @@ class Decoder {
       }
       return x;
     }
-    // Code addresses taken: lea rip-relative, or (non-PIC code) immediates and absolute operands.
-    for (int i = 0; i < in.operand_count_visible; ++i) {
-      const ZydisDecodedOperand& op = ops[i];
-      uint64_t ref = 0;
-      if (op.type == ZYDIS_OPERAND_TYPE_MEMORY) {
-        ref = MemoryAddress(in, op, addr);
-        if (in.mnemonic != ZYDIS_MNEMONIC_LEA) {
-          auto got = image_.got_imports.find(ref);
-          if (got != image_.got_imports.end()) out_.import_loads.push_back({addr, got->second});
-          if (image_.shared || op.mem.base == ZYDIS_REGISTER_RIP) ref = 0;  // a load, not an address taken
-        }
-      } else if (op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE && !image_.shared) {
-        ref = op.imm.value.u;
-      }
-      if (ref && image_.InCode(ref)) out_.code_pointers.push_back({addr, ref});
-    }
-    if (in.operand_count_visible == 2 && ops[0].type == ZYDIS_OPERAND_TYPE_REGISTER) {
-      int dst = GprIndex(ops[0].reg.value, mode_);
-      int width = ops[0].size;
-      if (dst < 0 || width < 32) return x;
-      if (in.mnemonic == ZYDIS_MNEMONIC_MOV && ops[1].type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
-        x.kind = Kind::kMovImm;
-        x.dst = static_cast<int8_t>(dst);
-        x.imm = width == 32 ? static_cast<int64_t>(static_cast<uint32_t>(ops[1].imm.value.u)) : ops[1].imm.value.s;
-      } else if (in.mnemonic == ZYDIS_MNEMONIC_MOV && ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER &&
-                 ops[1].size == width) {
-        int src = GprIndex(ops[1].reg.value, mode_);
-        if (src >= 0) {
-          x.kind = Kind::kMovReg;
-          x.dst = static_cast<int8_t>(dst);
-          x.src = static_cast<int8_t>(src);
-        }
-      } else if ((in.mnemonic == ZYDIS_MNEMONIC_XOR || in.mnemonic == ZYDIS_MNEMONIC_SUB) &&
-                 ops[1].type == ZYDIS_OPERAND_TYPE_REGISTER && ops[1].reg.value == ops[0].reg.value) {
-        x.kind = Kind::kXorSelf;
-        x.dst = static_cast<int8_t>(dst);
-      }
-    }
+    Operand neutral[ZYDIS_MAX_OPERAND_COUNT];
+    int count = in.operand_count_visible;
+    for (int i = 0; i < count; ++i) neutral[i] = Neutral(in, ops[i], addr);
+    Op op = Mnemonic(in.mnemonic);
+    AddOperandRefs(image_, addr, op, neutral, count, out_);
+    ClassifyMove(image_, op, neutral, count, x);
     return x;
+  }
+
+  Operand Neutral(const ZydisDecodedInstruction& in, const ZydisDecodedOperand& op, uint64_t addr) const {
+    Operand o;
+    o.size = static_cast<uint16_t>(op.size / 8);
+    if (op.type == ZYDIS_OPERAND_TYPE_REGISTER) {
+      o.type = Operand::kReg;
+      o.gpr = static_cast<int8_t>(GprIndex(op.reg.value, mode_));
+    } else if (op.type == ZYDIS_OPERAND_TYPE_IMMEDIATE) {
+      o.type = Operand::kImm;
+      o.imm = op.imm.value.s;
+    } else if (op.type == ZYDIS_OPERAND_TYPE_MEMORY) {
+      o.type = Operand::kMem;
+      o.rip = op.mem.base == ZYDIS_REGISTER_RIP;
+      o.stack = op.mem.base == ZYDIS_REGISTER_RSP && op.mem.index == ZYDIS_REGISTER_NONE &&
+                op.mem.segment != ZYDIS_REGISTER_FS && op.mem.segment != ZYDIS_REGISTER_GS;
+      o.disp = op.mem.disp.value;
+      o.address = MemoryAddress(in, op, addr);
+    }
+    return o;
+  }
+
+  static Op Mnemonic(ZydisMnemonic m) {
+    switch (m) {
+      case ZYDIS_MNEMONIC_MOV:
+        return Op::kMov;
+      case ZYDIS_MNEMONIC_XOR:
+        return Op::kXor;
+      case ZYDIS_MNEMONIC_SUB:
+        return Op::kSub;
+      case ZYDIS_MNEMONIC_ADD:
+        return Op::kAdd;
+      case ZYDIS_MNEMONIC_LEA:
+        return Op::kLea;
+      case ZYDIS_MNEMONIC_PUSH:
+        return Op::kPush;
+      case ZYDIS_MNEMONIC_POP:
+        return Op::kPop;
+      case ZYDIS_MNEMONIC_CMP:
+      case ZYDIS_MNEMONIC_TEST:
+        return Op::kCompare;
+      case ZYDIS_MNEMONIC_STOSB:
+      case ZYDIS_MNEMONIC_STOSW:
+      case ZYDIS_MNEMONIC_STOSD:
+      case ZYDIS_MNEMONIC_STOSQ:
+      case ZYDIS_MNEMONIC_MOVSB:
+      case ZYDIS_MNEMONIC_MOVSW:
+      case ZYDIS_MNEMONIC_MOVSD:  // also the SSE move: taken as a write, which only costs precision
+      case ZYDIS_MNEMONIC_MOVSQ:
+      case ZYDIS_MNEMONIC_INSB:
+      case ZYDIS_MNEMONIC_INSW:
+      case ZYDIS_MNEMONIC_INSD:
+      case ZYDIS_MNEMONIC_MASKMOVQ:
+      case ZYDIS_MNEMONIC_MASKMOVDQU:
+      case ZYDIS_MNEMONIC_VMASKMOVDQU:
+      case ZYDIS_MNEMONIC_FXSAVE:
+      case ZYDIS_MNEMONIC_FXSAVE64:
+      case ZYDIS_MNEMONIC_XSAVE:
+      case ZYDIS_MNEMONIC_XSAVE64:
+      case ZYDIS_MNEMONIC_XSAVEC:
+      case ZYDIS_MNEMONIC_XSAVEC64:
+      case ZYDIS_MNEMONIC_XSAVEOPT:
+      case ZYDIS_MNEMONIC_XSAVEOPT64:
+      case ZYDIS_MNEMONIC_XSAVES:
+      case ZYDIS_MNEMONIC_XSAVES64:
+      case ZYDIS_MNEMONIC_FNSAVE:
+      case ZYDIS_MNEMONIC_FNSTENV:
+      case ZYDIS_MNEMONIC_FXRSTOR:
+      case ZYDIS_MNEMONIC_FXRSTOR64:
+      case ZYDIS_MNEMONIC_XRSTOR:
+      case ZYDIS_MNEMONIC_XRSTOR64:
+      case ZYDIS_MNEMONIC_XRSTORS:
+      case ZYDIS_MNEMONIC_XRSTORS64:
+      case ZYDIS_MNEMONIC_FRSTOR:
+      case ZYDIS_MNEMONIC_FLDENV:
+        return Op::kBulkWrite;
+      default:
+        return Op::kOther;
+    }
   }
 
   const ElfImage& image_;

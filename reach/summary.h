@@ -13,13 +13,13 @@
 namespace profilegen::reach {
 
 /// Bumped whenever the analysis changes what it finds: older cache entries are then ignored.
-inline constexpr int kAnalysisVersion = 5;
+inline constexpr int kAnalysisVersion = 6;
 
 /// What is known about a register at a call or syscall site.
 struct Value {
   enum Kind : uint8_t { kUnknown, kImm, kEntry };  ///< kEntry: the value the register held at function entry
   Kind kind = kUnknown;
-  int64_t v = 0;  ///< the constant (kImm) or the register index (kEntry)
+  int64_t v = 0;  ///< the constant (kImm) or the entry location (kEntry: a register index, or kStackArg0 + j)
   bool operator==(const Value&) const = default;
 };
 
@@ -27,6 +27,12 @@ struct Value {
 inline constexpr int kRax = 0;
 inline constexpr int kRsi = 6;
 inline constexpr int kRdi = 7;
+inline constexpr int kRegs = 16;
+/// Entry locations beyond the registers: the first kStackArgs 8-byte stack arguments, [rsp+8], [rsp+16], ... at
+/// the function's entry (above the return address; Go's ABI0 passes every argument there): kStackArg0 + j.
+inline constexpr int kStackArg0 = kRegs;
+inline constexpr int kStackArgs = 4;
+inline constexpr int kLocations = kRegs + kStackArgs;
 
 /// A call to an imported function, with the registers a syscall wrapper may take the number in.
 struct ImportCall {
@@ -45,7 +51,7 @@ struct Function {
   std::string name;                        ///< nearest symbol, empty when stripped
   std::vector<SyscallNumber> syscalls;     ///< made here, or through a local wrapper with a constant number
   std::vector<uint64_t> unresolved;        ///< addresses of sites whose number is not known here
-  int wrapper_reg = -1;                    ///< >= 0: makes a syscall whose number is this entry register
+  int wrapper_reg = -1;                    ///< >= 0: makes a syscall whose number is this entry location
   std::vector<uint32_t> callees;           ///< local functions called, tail-jumped or fallen into
   std::vector<ImportCall> imports;         ///< imported functions called
 };

@@ -4,7 +4,8 @@ set -u
 pkgs=(libseccomp-dev nlohmann-json3-dev libsimdjson-dev libcli11-dev catch2 libbenchmark-dev cmake g++ make strace
       gcc-multilib g++-multilib busybox-static runc crun podman clang iproute2 util-linux
       default-jre-headless tmux xz-utils python3 libelf-dev libzydis-dev libcapstone-dev docker.io mmdebstrap
-      musl-tools file sqlite3 python3-yaml redis-server nginx-light curl uidmap slirp4netns)
+      musl-tools file sqlite3 python3-yaml redis-server nginx-light curl uidmap slirp4netns
+      nodejs)
 missing=()
 for p in "${pkgs[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

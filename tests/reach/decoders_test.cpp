@@ -16,14 +16,15 @@
 
 #include "reach/decode.h"
 #include "reach/elf_image.h"
+#include "tests/support/musl.h"
 #include "tests/support/skip.h"
 
 namespace profilegen::reach {
 namespace {
 
 const std::string kBuild = PROFILEGEN_BINARY_DIR;
-const std::string kSource = PROFILEGEN_SOURCE_DIR;
 
+/// Every fact of an instruction (reach/decode.h), the stack-slot kinds and their operands included.
 bool Same(const Insn& a, const Insn& b) {
   return a.addr == b.addr && a.target == b.target && a.imm == b.imm && a.written == b.written && a.kind == b.kind &&
          a.dst == b.dst && a.src == b.src && a.indirect == b.indirect;
@@ -91,13 +92,6 @@ std::string WorkDir() {
   return dir;
 }
 
-/// A static musl program (tests/e2e/musl_app.c) built into `dir`, or "" without musl-gcc.
-std::string MuslProgram(const std::string& dir) {
-  std::string out = dir + "/musl_app";
-  std::string cmd = "musl-gcc -static -O2 -o " + out + " " + kSource + "/tests/e2e/musl_app.c >/dev/null 2>&1";
-  return std::system(cmd.c_str()) == 0 ? out : "";
-}
-
 /// Real binaries of this machine, 64 and 32 bit, dynamic and static, glibc and musl; those missing are skipped
 /// visibly.
 std::vector<std::string> RealBinaries(const std::string& dir, const std::string& what) {
@@ -116,7 +110,8 @@ std::vector<std::string> RealBinaries(const std::string& dir, const std::string&
   add("/bin/busybox", "busybox-static is not installed");
   add("/usr/lib32/libc.so.6", "the i386 glibc (libc6-i386) is not installed");
   add(kBuild + "/samples/static32", "the sample is not built (gcc-multilib)");
-  std::string musl = MuslProgram(dir);
+  add("/usr/sbin/runc", "runc (a Go program) is not installed");
+  std::string musl = support::MuslProgram(dir);
   if (musl.empty()) {
     support::Skip(what + " on a musl program", "musl-gcc (musl-tools) is not installed");
   } else {
