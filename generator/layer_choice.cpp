@@ -8,8 +8,11 @@
 
 namespace profilegen::generator {
 
-std::optional<Runtime> RuntimeFromEngineName(const std::string& name) {
-  // Docker names runtimes by their containerd shim too (io.containerd.runc.v2); podman uses the program name.
+std::optional<Runtime> RuntimeFromEngineName(const std::string& engine_name) {
+  // Docker names runtimes by their containerd shim too (io.containerd.runc.v2); podman uses the program name, or
+  // the path it was given (`podman --runtime /usr/bin/runc`: podman info and conmon say "/usr/bin/runc").
+  const size_t slash = engine_name.rfind('/');
+  const std::string name = slash == std::string::npos ? engine_name : engine_name.substr(slash + 1);
   if (name == "runc" || name == "io.containerd.runc.v2" || name == "io.containerd.runtime.v1.linux") {
     return Runtime::kRunc;
   }

@@ -15,7 +15,8 @@ namespace profilegen::generator {
 void ChooseRuntimeLayers(const trace::Trace& merged, std::optional<Runtime> runtime_flag, std::optional<bool> nnp_flag,
                          GenerateOptions& options);
 
-/// The layer data's runtime for an engine's runtime name: "runc", "io.containerd.runc.v2" -> runc; "crun" -> crun.
-std::optional<Runtime> RuntimeFromEngineName(const std::string& name);
+/// The layer data's runtime for an engine's runtime name: "runc", "io.containerd.runc.v2" -> runc; "crun" -> crun;
+/// a path ("/usr/sbin/runc", as podman names a runtime given by path) by its file name.
+std::optional<Runtime> RuntimeFromEngineName(const std::string& engine_name);
 
 }  // namespace profilegen::generator

@@ -354,6 +354,9 @@ assert got == want, f"cache entry {got} != podman info {want}"
 PY
       { fail "podman cold $n: the facts differ from podman info's"; continue; }
     echo "  podman cold $n: facts read from the run = podman info's ($(facts "$out/$n.json")) in $(( (t1 - t0) / 1000000 )) ms; podman asked: $(cut -d' ' -f1 "$out/calls.txt" | sort -u | tr '\n' ' ')"
+    # generate picks the runtime layer from the trace, a runtime named by its path too.
+    "$PROFILEGEN" generate -o "$out/$n-profile.json" "$out/$n.json" 2>"$out/$n-generate.txt" ||
+      { fail "podman cold $n: generate without --runtime refused the trace"; sed 's/^/    | /' "$out/$n-generate.txt"; }
     : >"$out/calls.txt"
     rc=$(CONTAINERS_CONF=$conf XDG_CACHE_HOME=$out/cache-$n eng_capture "$out/$n-2.txt" "$PROFILEGEN" record -q \
       -o "$out/$n-2.json" -- "$out/bin/podman" "${global[@]}" run "${opts[@]}" "$img" echo hi)

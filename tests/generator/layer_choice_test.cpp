@@ -48,6 +48,16 @@ TEST_CASE("the runtime layer comes from the trace unless a flag says otherwise",
   CHECK(o.runtime == Runtime::kRunc);
   CHECK_FALSE(o.no_new_privileges);
 
+  // podman names a runtime given by path (--runtime /usr/sbin/runc) by that path.
+  generator::ChooseRuntimeLayers(WithContainers({{"/usr/sbin/runc", false}}), std::nullopt, std::nullopt, o);
+  CHECK(o.runtime == Runtime::kRunc);
+  generator::ChooseRuntimeLayers(WithContainers({{"/usr/local/bin/crun", true}}), std::nullopt, std::nullopt, o);
+  CHECK(o.runtime == Runtime::kCrun);
+  CHECK_THROWS_WITH(generator::ChooseRuntimeLayers(WithContainers({{"/opt/crun-wrapper", false}}), std::nullopt,
+                                                   std::nullopt, o),
+                    "a trace was recorded in a docker container run by the OCI runtime \"/opt/crun-wrapper\", which "
+                    "has no runtime layer data in this profilegen: give --runtime runc, crun or none");
+
   CHECK_THROWS_WITH(generator::ChooseRuntimeLayers(WithContainers({{"youki", false}}), std::nullopt, std::nullopt, o),
                     "a trace was recorded in a docker container run by the OCI runtime \"youki\", which has no "
                     "runtime layer data in this profilegen: give --runtime runc, crun or none");
