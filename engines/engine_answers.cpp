@@ -1,12 +1,12 @@
 #include "engines/engine_answers.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <exception>
 
 #include "engines/cached_answers.h"
 #include "engines/facts_cache.h"
+#include "engines/subprocess.h"
 
 namespace profilegen::engines {
 namespace {
@@ -35,10 +35,7 @@ void StoreFacts(const std::optional<CacheKey>& key, const std::string& dir, cons
 /// that they reach the thread that forwards them; stored in the cache under `key` when there is one.
 std::future<EngineInfo> AskFacts(const RunCommand& run, const std::optional<CacheKey>& key, const std::string& dir) {
   return std::async(std::launch::async, [run, key, dir] {
-    sigset_t forwarded;
-    sigemptyset(&forwarded);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
-    ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+    BlockForegroundSignals();
     EngineInfo engine = QueryEngine(run, ProcessGroup::kOwn);
     StoreFacts(key, dir, engine);
     return engine;

@@ -1,6 +1,5 @@
 #include "engines/run_facts.h"
 
-#include <signal.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -62,11 +61,7 @@ std::future<EngineInfo> WatchRunFacts(const RunCommand& run, const std::string& 
                                       std::shared_ptr<RunSignal> signal,
                                       std::function<void(const EngineInfo&)> on_answer) {
   return std::async(std::launch::async, [run, cidfile, remove_cidfile, signal, on_answer] {
-    // The signals RunForeground forwards must reach the thread that forwards them, not this one.
-    sigset_t forwarded;
-    sigemptyset(&forwarded);
-    for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
-    ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
+    BlockForegroundSignals();
     std::optional<ConmonView> conmon;
     RunPhase phase;
     const auto start = std::chrono::steady_clock::now();

@@ -128,14 +128,15 @@ int RunForeground(const std::vector<std::string>& argv) {
   // the child gets the default mask and dispositions back.
   sigset_t forwarded, old;
   sigemptyset(&forwarded);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP}) sigaddset(&forwarded, sig);
+  for (int sig : kForegroundSignals) sigaddset(&forwarded, sig);
   ::sigprocmask(SIG_BLOCK, &forwarded, &old);
   posix_spawnattr_t attr;
   ::posix_spawnattr_init(&attr);
   ::posix_spawnattr_setsigmask(&attr, &old);
   sigset_t defaults;
   sigemptyset(&defaults);
-  for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGPIPE}) sigaddset(&defaults, sig);
+  for (int sig : kForegroundSignals) sigaddset(&defaults, sig);
+  sigaddset(&defaults, SIGPIPE);
   ::posix_spawnattr_setsigdefault(&attr, &defaults);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   std::vector<char*> args = Argv(argv);
@@ -149,16 +150,23 @@ int RunForeground(const std::vector<std::string>& argv) {
   }
   g_foreground = pid;
   struct sigaction sa {
-  }, saved[3];
+  };
+  std::array<struct sigaction, kForegroundSignals.size()> saved{};
   sa.sa_handler = Forward;
   sigemptyset(&sa.sa_mask);
-  int sigs[3] = {SIGINT, SIGTERM, SIGHUP};
-  for (int k = 0; k < 3; ++k) ::sigaction(sigs[k], &sa, &saved[k]);
+  for (size_t k = 0; k < kForegroundSignals.size(); ++k) ::sigaction(kForegroundSignals[k], &sa, &saved[k]);
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
   int status = Wait(pid);
   g_foreground = 0;
-  for (int k = 0; k < 3; ++k) ::sigaction(sigs[k], &saved[k], nullptr);
+  for (size_t k = 0; k < kForegroundSignals.size(); ++k) ::sigaction(kForegroundSignals[k], &saved[k], nullptr);
   return status;
+}
+
+void BlockForegroundSignals() {
+  sigset_t forwarded;
+  sigemptyset(&forwarded);
+  for (int sig : kForegroundSignals) sigaddset(&forwarded, sig);
+  ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
 }
 
 }  // namespace profilegen::engines
