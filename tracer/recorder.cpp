@@ -1,9 +1,7 @@
 // The recorder's event loop: what each tracee stop, exit and signal to record means, and the trace it builds.
 #include "tracer/recorder.h"
 
-#include <linux/seccomp.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/ptrace.h>
 
 #include <cerrno>
@@ -99,6 +97,7 @@ void Recorder::OnExit(pid_t pid, WaitStatus ws) {
 }
 
 void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
+  SwitchReached(pid);  // (before resuming: it goes on in syscall mode from here, if that began)
   if (ws.kind() == WaitStatus::Kind::kExited || ws.kind() == WaitStatus::Kind::kKilled) {
     OnExit(pid, ws);
     return;
@@ -112,6 +111,7 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
       switch (ws.event()) {
         case PTRACE_EVENT_SECCOMP:
           OnSyscall(pid, false);
+          if (pid == switch_held_) return;  // installing its filter: resumed when the others are in syscall mode
           break;
         case PTRACE_EVENT_CLONE:
         case PTRACE_EVENT_FORK:
@@ -152,6 +152,7 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
       task.state = TaskState::kGroupStopped;
       return;
     case WaitStatus::Kind::kEventStop:
+      if (task.interrupted) NoteInterruptedSyscall(pid, task);
       Resume(pid, 0);
       return;
     case WaitStatus::Kind::kSignalStop:
@@ -171,6 +172,7 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
   int64_t nr;
   const uint64_t* args;
   if (syscall_mode) {
+    if (task != nullptr && task->interrupted) NoteInterruptedSyscall(pid, *task);
     if (info.op != PTRACE_SYSCALL_INFO_ENTRY) {  // exit stops carry nothing new
       if (at_entry) *at_entry = false;
       return;
@@ -178,6 +180,12 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
     if (at_entry) *at_entry = true;
     nr = static_cast<int64_t>(info.entry.nr);
     args = info.entry.args;
+    if (task != nullptr && task->reentry_nr >= 0) {
+      // The call our interrupt cut short, made again by the kernel (or restart_syscall on its behalf).
+      bool again = nr == task->reentry_nr || sys::NameOf(info.arch, nr).value_or("") == "restart_syscall";
+      task->reentry_nr = -1;
+      if (again) return;
+    }
   } else {
     if (info.op != PTRACE_SYSCALL_INFO_SECCOMP) return;
     if (at_entry && *at_entry) {
@@ -196,19 +204,7 @@ void Recorder::OnSyscall(pid_t pid, bool syscall_mode) {
   auto [arch, number] = DecodeSyscall(info.arch, static_cast<uint64_t>(nr));
   const trace::SyscallRecord& rec = RecordSyscall(pid, arch, number, args);
   if (task != nullptr && !task->pre_exec && rec.name && EndsMappings(*rec.name, task->leader)) NoteMappings(pid);
-  if (!syscall_mode_ && rec.name) OnOwnFilter(*rec.name, args);
-}
-
-void Recorder::OnOwnFilter(const std::string& name, const uint64_t* args) {
-  // The command installs a seccomp filter of its own. Where it returns ERRNO, TRAP, KILL or USER_NOTIF, that
-  // takes precedence over our SECCOMP_RET_TRACE and the call would never stop here, though the program made
-  // it (and under a profile whose default action kills, it would matter). From now on every task also stops
-  // at syscall entry (PTRACE_SYSCALL), which comes before seccomp; a seccomp stop that follows an entry stop
-  // is not counted twice. Not in `run --complain`, whose own filter decides what is recorded.
-  if (options_.filter) return;
-  bool installs = (name == "seccomp" && args[0] == SECCOMP_SET_MODE_FILTER) ||
-                  (name == "prctl" && args[0] == PR_SET_SECCOMP && args[1] == SECCOMP_MODE_FILTER);
-  if (installs) syscall_mode_ = true;
+  if (!syscall_mode_ && rec.name) OnOwnFilter(pid, *rec.name, args);
 }
 
 // The files a process mapped executable (what it dlopen'd) are read at the last moments they are all there:

@@ -39,7 +39,10 @@ class Recorder {
   void OnSyscall(pid_t pid, bool syscall_mode);
   void Resume(pid_t pid, int sig);
   const trace::SyscallRecord& RecordSyscall(pid_t pid, sys::ArchToken arch, int64_t nr, const uint64_t* args);
-  void OnOwnFilter(const std::string& name, const uint64_t* args);
+  void OnOwnFilter(pid_t pid, const std::string& name, const uint64_t* args);
+  void EnterSyscallMode(pid_t installer);
+  void SwitchReached(pid_t tid);
+  void NoteInterruptedSyscall(pid_t tid, Task& task);
   static bool EndsMappings(const std::string& name, bool leader);
   void NoteMappings(pid_t pid);
   trace::Trace BuildTrace();
@@ -47,6 +50,8 @@ class Recorder {
   const RecordOptions& options_;
   EventWaiter waiter_;
   bool syscall_mode_ = false;  // PTRACE_SYSCALL (two stops) instead of seccomp (one stop)
+  std::set<pid_t> switch_pending_;  // tasks that ran under PTRACE_CONT when syscall mode began, not stopped since
+  pid_t switch_held_ = 0;           // the task installing its filter, kept stopped until switch_pending_ is empty
   pid_t main_pid_ = 0;
   std::string main_path_;  // the command as found in PATH
   std::string exe_path_;   // the same, absolute and without symlinks, for provenance

@@ -26,6 +26,10 @@ struct Task {
   bool announced = false;  ///< its creator's clone event was seen, or it was attached or spawned (none to come)
   bool pre_exec = false;   ///< the spawned child before its execve: its own syscalls are not recorded
   bool at_entry = false;   ///< syscall mode: the current syscall was recorded at its entry stop
+  bool interrupted = false;  ///< PTRACE_INTERRUPT sent when syscall mode began; its event stop is still to come
+  /// The syscall that interrupt cut short (number at the entry stop): the kernel makes it again (ERESTART*), and
+  /// that second entry is not a call of the program's (strace, never interrupting, sees one). -1: none.
+  long long reentry_nr = -1;
   /// The process's main thread (spawned, attached, forked, or a thread that exec'ed): its exit ends the process
   /// unless other threads go on. A task from a clone event is taken for a thread.
   bool leader = false;

@@ -1,7 +1,8 @@
 // A program that installs its own, stricter seccomp filters on top of whatever it runs under:
 //  1. with seccomp(SECCOMP_FILTER_FLAG_TSYNC) from the main thread, for all threads: mkdir fails with EPERM;
 //  2. with prctl(PR_SET_SECCOMP) for the main thread only: uname fails with ENOSYS.
-// A thread started before the filters, the main thread and a child forked after check what each gets.
+// A thread started before the filters, the main thread and a child forked after check what each gets. The thread
+// is waiting in read() when the filters come (a tracer that let it run on unwatched would miss its calls).
 // Prints one line and exits 0 when every call failed (or not) as the filters say.
 #define _GNU_SOURCE
 #include <errno.h>
@@ -17,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-static int go[2];
+static int go[2], ready[2];
 
 // Returns errno of the call, 0 on success.
 static int try_mkdir(void) { return syscall(SYS_mkdir, "/nonexistent-profilegen-dir/x", 0755) == 0 ? 0 : errno; }
@@ -45,6 +46,7 @@ static int thread_mkdir, thread_uname;
 static void* early_thread(void* arg) {
   (void)arg;
   char b;
+  (void)!write(ready[1], "r", 1);
   (void)!read(go[0], &b, 1);
   thread_mkdir = try_mkdir();
   thread_uname = try_uname();
@@ -52,9 +54,12 @@ static void* early_thread(void* arg) {
 }
 
 int main(void) {
-  if (pipe(go) != 0) return 1;
+  if (pipe(go) != 0 || pipe(ready) != 0) return 1;
   pthread_t t;
   pthread_create(&t, NULL, early_thread, NULL);
+  char b;
+  (void)!read(ready[0], &b, 1);
+  usleep(20000);  // time for the thread to be inside its read
   if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) return 1;
   if (deny(SYS_mkdir, EPERM, SECCOMP_FILTER_FLAG_TSYNC, 0) != 0) {
     perror("stress_seccomp: seccomp");
