@@ -314,6 +314,14 @@ namespace {
 
 std::string EntryPath(size_t i) { return "syscalls[" + std::to_string(i) + "]"; }
 
+}  // namespace
+
+std::string RuleSource::Path() const {
+  return EntryPath(entry) + ".names[" + std::to_string(name_index) + "]";
+}
+
+namespace {
+
 // Collects notes once each, whatever the number of arches they happen on.
 class Notes {
  public:
@@ -338,13 +346,15 @@ class ArchBuilder {
 
   // `quiet`: a rule libseccomp derives itself (i386 socketcall/ipc multiplexing) merges silently: the notes would
   // describe libseccomp's bookkeeping, not the profile.
-  void Add(const std::string& name, const std::string& path, size_t entry, const EffectiveRule& given,
+  void Add(const std::string& name, const std::string& path, const RuleSource& source, const EffectiveRule& given,
            bool quiet = false) {
+    const size_t entry = source.entry;
     std::vector<Diagnostic> discard;
     Notes quiet_notes(discard);
     Notes& notes = quiet ? quiet_notes : notes_;
     SyscallPolicy& sp = policy_.syscalls[name];
     sp.added.push_back(given);
+    sp.sources.push_back(source);
     // The rule as libseccomp keeps it: a MASKED_EQ with a zero mask always holds and is dropped.
     const EffectiveRule rule{given.verdict, LibseccompConditions(given.conditions, arch32_)};
     auto& origin = origins_[name];
@@ -492,7 +502,7 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
           continue;
         }
         if (r.status == sys::NameStatus::kPresent) {
-          for (const auto& er : c.rules) builder.Add(name, path, c.entry, er);
+          for (const auto& er : c.rules) builder.Add(name, path, {c.entry, name, j, false, er.conditions}, er);
         } else if (MultiplexedCall(arch, name)) {
           // libseccomp keeps an entry under the pseudo number: no BPF of its own, but it takes part in the
           // order of the entries.
@@ -501,7 +511,8 @@ EffectivePolicy Evaluate(const Profile& profile, const Target& target_in) {
         if (auto mux = MultiplexedCall(arch, name)) {
           // libseccomp also adds the multiplexed form: the call number replaces the condition on argument 0.
           for (const auto& er : c.rules)
-            builder.Add(mux->syscall, path, c.entry, {er.verdict, MultiplexedConditions(*mux, er.conditions)}, true);
+            builder.Add(mux->syscall, path, {c.entry, name, j, true, er.conditions},
+                        {er.verdict, MultiplexedConditions(*mux, er.conditions)}, true);
         }
       }
     }

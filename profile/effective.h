@@ -54,6 +54,17 @@ struct EffectiveRule {
   auto operator<=>(const EffectiveRule&) const = default;
 };
 
+/// Where one rule libseccomp is given comes from in the profile.
+struct RuleSource {
+  size_t entry = 0;      ///< syscalls[entry]
+  std::string name;      ///< the name the entry lists (for a multiplexed rule: "socket", "semop", ...)
+  size_t name_index = 0; ///< syscalls[entry].names[name_index]
+  /// Derived by libseccomp: the i386/s390 socketcall or ipc form of `name` (MultiplexedConditions).
+  bool multiplexed = false;
+  std::vector<ArgCondition> written;  ///< the condition set as the runtime hands it over, before multiplexing
+  std::string Path() const;           ///< "syscalls[2].names[0]"
+};
+
 /// What one syscall gets on one arch: unconditional (one rule, no conditions) or conditional rules
 /// (sorted, deduplicated), all others fall to the default.
 struct SyscallPolicy {
@@ -61,6 +72,7 @@ struct SyscallPolicy {
   /// Every rule libseccomp is given for the syscall, in the runtime's order (conditions as written): what
   /// PolicyVerdict feeds its model of libseccomp's rule tree (profile/libseccomp_tree.h). Not compared.
   std::vector<EffectiveRule> added;
+  std::vector<RuleSource> sources;  ///< parallel to `added`. Not compared.
   bool operator==(const SyscallPolicy& o) const { return rules == o.rules; }
   bool Unconditional() const { return rules.size() == 1 && rules[0].conditions.empty(); }
 };

@@ -463,6 +463,32 @@ bool LibseccompChains::Add(const std::vector<ArgCondition>& conditions, const Ve
   return true;
 }
 
+namespace {
+
+void AppendShape(const Node* level, std::string& out) {
+  if (!level) return;
+  out += '[';
+  for (const Node* n = LevelStart(const_cast<Node*>(level)); n; n = n->nxt) {
+    out += std::to_string(n->arg) + (n->hi ? "h" : "l") + std::to_string(static_cast<int>(n->cmp)) + ":" +
+           std::to_string(n->mask) + ":" + std::to_string(n->datum);
+    out += n->has_t ? "?" + n->act_t.ToString() : "?";
+    AppendShape(n->on_t, out);
+    out += n->has_f ? ":" + n->act_f.ToString() : ":";
+    AppendShape(n->on_f, out);
+    out += ';';
+  }
+  out += ']';
+}
+
+}  // namespace
+
+std::string LibseccompChains::Shape() const {
+  if (!present_) return {};
+  std::string out = chains_ ? std::string() : action_->ToString();
+  AppendShape(chains_, out);
+  return out;
+}
+
 unsigned LibseccompChains::Priority() const { return (0xffffu - node_count_) & 0xffffu; }
 
 }  // namespace profilegen::profile

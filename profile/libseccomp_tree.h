@@ -23,6 +23,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "profile/model.h"
@@ -49,6 +50,9 @@ class LibseccompChains {
   std::optional<Verdict> Decide(const uint64_t (&args)[6], bool* unsure = nullptr) const;
   /// Whether any rule was added.
   bool present() const { return present_; }
+  /// The tree libseccomp generates its BPF from, as text: two databases with the same shape generate the same
+  /// comparisons and actions for the syscall (the entry's priority aside). Empty when no rule was added.
+  std::string Shape() const;
   /// The entry's priority in the BPF (db.c: 0xffff minus the nodes of its tree): the highest comes first.
   unsigned Priority() const;
 

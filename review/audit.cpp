@@ -180,6 +180,7 @@ AuditReport Audit(const profile::Profile& profile, const profile::Target& target
     }
     r.arches.push_back(aa);
   }
+  r.rule_effects = RuleFindings(policy, order);
   r.risky = risky.Take();
   std::stable_sort(r.risky.begin(), r.risky.end(), [](const AuditFinding& a, const AuditFinding& b) {
     return CategoryOrder(a.risk) < CategoryOrder(b.risk);

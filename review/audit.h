@@ -12,6 +12,7 @@
 #include "review/format.h"
 #include "review/policy.h"
 #include "review/risk.h"
+#include "review/rule_findings.h"
 
 namespace profilegen::review {
 
@@ -59,6 +60,8 @@ struct AuditReport {
   std::vector<AuditFinding> beyond_docker;  ///< allowed wider than Docker's default allows
   std::vector<GuardFinding> guards;         ///< clone, clone3, personality, ... and every conditional ALLOW
   std::vector<AuditFinding> enosys_probes;  ///< ERRNO(ENOSYS) rules
+  /// Rules that do not do what their text says once libseccomp has built the filter, most severe first.
+  std::vector<RuleFinding> rule_effects;
   std::vector<OriginGroup> origins;         ///< observed, runtime-layer, reachable-only, unlabelled; non-empty only
   std::vector<std::string> notes;           ///< loader notes from the evaluation (skipped names, ...)
 };

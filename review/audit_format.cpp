@@ -24,13 +24,38 @@ std::string ArchLine(const ArchAudit& a) {
          std::to_string(a.cacheable) + " cacheable (of " + std::to_string(a.names_on_arch) + " syscalls known)";
 }
 
+// ", 2 rules not applied as written (1 high)" when there are any.
+std::string RuleEffectCount(const AuditReport& r) {
+  if (r.rule_effects.empty()) return "";
+  size_t high = 0;
+  for (const auto& f : r.rule_effects) high += f.severity == RuleSeverity::kHigh ? 1 : 0;
+  return ", " + std::to_string(r.rule_effects.size()) + " rule" + (r.rule_effects.size() == 1 ? "" : "s") +
+         " not applied as written" + (high ? " (" + std::to_string(high) + " high)" : "");
+}
+
+ordered_json RuleFindingToJson(const RuleFinding& f) {
+  std::vector<std::string> arches;
+  for (auto a : f.arches) arches.push_back(sys::ArchLabel(a));
+  ordered_json j;
+  j["severity"] = std::string(RuleSeverityName(f.severity));
+  j["fate"] = std::string(profile::RuleFateName(f.fate));
+  j["syscall"] = f.syscall;
+  j["arches"] = arches;
+  j["rule"] = f.rule;
+  j["winner"] = f.winner;
+  j["call"] = f.call.empty() ? ordered_json(nullptr) : ordered_json(f.call);
+  j["kernel"] = f.real;
+  j["effect"] = f.effect;
+  return j;
+}
+
 std::string Headline(const AuditReport& r) {
   if (r.seccomp_off) return "seccomp is switched OFF: the container runs unconfined";
   size_t missing = 0;
   for (const auto& g : r.guards) missing += g.present ? 0 : 1;
   return std::to_string(r.risky.size()) + " risky, " + std::to_string(r.beyond_docker.size()) +
          " beyond Docker's default, " + std::to_string(missing) + " missing guard" + (missing == 1 ? "" : "s") + ", " +
-         std::to_string(r.arches.size()) + " arch" + (r.arches.size() == 1 ? "" : "es");
+         std::to_string(r.arches.size()) + " arch" + (r.arches.size() == 1 ? "" : "es") + RuleEffectCount(r);
 }
 
 ordered_json FindingToJson(const AuditFinding& f) {
@@ -133,6 +158,16 @@ std::string FormatAuditText(const AuditReport& r, const std::string& file, bool 
            ArchList(g.arches) + "]: " + g.detail + "\n";
   }
 
+  out += "\n" + c.bold() + "rules not applied as written (" + std::to_string(r.rule_effects.size()) + ")" + c.reset() +
+         "\n";
+  for (const auto& f : r.rule_effects) {
+    const bool high = f.severity == RuleSeverity::kHigh;
+    out += "    " + (high ? c.red() : f.severity == RuleSeverity::kInfo ? c.dim() : c.yellow()) +
+           Pad(std::string(RuleSeverityName(f.severity)), 7) + c.reset() + f.syscall + " [" + ArchList(f.arches) +
+           "] " + std::string(profile::RuleFateName(f.fate)) + ": " + f.rule + "\n";
+    out += "           " + f.effect + "\n";
+  }
+
   out += "\n" + c.bold() + "ENOSYS probes (" + std::to_string(r.enosys_probes.size()) + ")" + c.reset() + "\n";
   for (const auto& f : r.enosys_probes) out += "    " + f.name + " [" + ArchList(f.arches) + "]: " + f.treatment + "\n";
 
@@ -177,6 +212,16 @@ std::string FormatAuditMarkdown(const AuditReport& r, const std::string& file) {
     for (const auto& g : r.guards) {
       out += std::string("| ") + (g.present ? "present" : ":warning: missing") + " | `" + g.name + "` | " +
              ArchList(g.arches) + " | " + MarkdownCell(g.detail) + " |\n";
+    }
+  }
+  if (!r.rule_effects.empty()) {
+    out += "\n**Rules not applied as written**\n\n| severity | syscall | arches | fate | rule | effect |\n"
+           "|---|---|---|---|---|---|\n";
+    for (const auto& f : r.rule_effects) {
+      out += std::string("| ") + (f.severity == RuleSeverity::kHigh ? ":warning: " : "") +
+             std::string(RuleSeverityName(f.severity)) + " | `" + f.syscall + "` | " + ArchList(f.arches) + " | " +
+             std::string(profile::RuleFateName(f.fate)) + " | `" + MarkdownCell(f.rule) + "` | " +
+             MarkdownCell(f.effect) + " |\n";
     }
   }
   if (!r.origins.empty() && !(r.origins.size() == 1 && r.origins[0].origin == profile::Origin::kUnlabelled)) {
@@ -230,6 +275,9 @@ ordered_json AuditToJson(const AuditReport& r, const std::string& file) {
   }
   j["guards"] = std::move(guards);
   j["enosys_probes"] = list(r.enosys_probes);
+  ordered_json effects = ordered_json::array();
+  for (const auto& f : r.rule_effects) effects.push_back(RuleFindingToJson(f));
+  j["rule_effects"] = std::move(effects);
   ordered_json origins = ordered_json::object();
   for (const auto& g : r.origins) origins[std::string(profile::OriginName(g.origin))] = g.names;
   j["origins"] = std::move(origins);

@@ -204,6 +204,11 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
   d.old_default = old_policy.default_verdict;
   d.new_default = new_policy.default_verdict;
   if (d.old_off || d.new_off) return d;  // nothing per syscall to compare against an unconfined side
+  struct Seen {
+    sys::ArchToken arch;
+    Treatment before, after;
+  };
+  std::map<std::string, std::vector<Seen>> same_filter;
   for (sys::ArchToken arch : ArchOrder(old_policy, new_policy, target.arch)) {
     auto o = old_policy.arches.find(arch);
     auto n = new_policy.arches.find(arch);
@@ -223,12 +228,37 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
       Treatment before = MakeTreatment(op, name, d.old_default, origins.old_side);
       Treatment after = MakeTreatment(np, name, d.new_default, origins.new_side);
       auto change = Compare(arch, name, before, after, docker);
+      // The rules as written decide nothing: the kernel runs what libseccomp builds from them.
+      const bool same_tree = op && np && profile::SameRuleTree(old_policy, new_policy, arch, name);
+      if (change && same_tree && ad.status == ArchStatus::kBoth) {
+        same_filter[name].push_back({arch, before, after});
+        continue;
+      }
+      if (!change && op && np && !same_tree) {
+        // The same rules in another order: the tree may give another winner.
+        if (auto w = profile::FindDisagreement(old_policy, new_policy, arch, name)) {
+          change = SyscallChange{};
+          change->name = name;
+          change->before = before;
+          change->after = after;
+          change->kind = ChangeKind::kChanged;
+          change->direction = Direction::kOther;
+          change->docker = DockerAllowance(docker, arch, name);
+          change->order_only = true;
+        }
+      }
       if (!change) continue;
+      if (op && np) change->witness = profile::FindDisagreement(old_policy, new_policy, arch, name);
       // An arch that appears or disappears: list what it allows, not every errno rule it carries.
       if (ad.status != ArchStatus::kBoth && change->kind == ChangeKind::kChanged) continue;
       ad.syscalls.push_back(std::move(*change));
     }
     if (ad.status != ArchStatus::kBoth || !ad.syscalls.empty()) d.arches.push_back(std::move(ad));
+  }
+  for (auto& [name, seen] : same_filter) {
+    SameFilter sf{name, {}, seen.front().before, seen.front().after};
+    for (const auto& s : seen) sf.arches.push_back(s.arch);
+    d.same_filter.push_back(std::move(sf));
   }
   return d;
 }

@@ -10,6 +10,7 @@
 
 #include "profile/effective.h"
 #include "profile/origin.h"
+#include "profile/rule_effect.h"
 #include "review/format.h"
 #include "review/policy.h"
 #include "review/risk.h"
@@ -46,6 +47,18 @@ struct SyscallChange {
   Treatment before, after;
   std::optional<RiskInfo> risk;          ///< set on changes that may let more through and hit the catalogue
   Allowance docker = Allowance::kNever;  ///< Docker's default profile, same target and arch
+  /// A call on which the two filters answer differently (profile::FindDisagreement), when one was found.
+  std::optional<profile::Disagreement> witness;
+  /// Both sides list the same rules, in another order: libseccomp's rule tree picks another winner.
+  bool order_only = false;
+};
+
+/// A syscall whose rules differ as written while libseccomp builds the same rule tree from both sides: the
+/// kernel treats it the same way (not a change; shown so that a reviewer knows the rewrite is inert).
+struct SameFilter {
+  std::string name;
+  std::vector<sys::ArchToken> arches;
+  Treatment before, after;
 };
 
 enum class ArchStatus { kBoth, kAdded, kRemoved };
@@ -67,6 +80,7 @@ struct DiffResult {
   profile::Target target;
   bool old_off = false, new_off = false;  ///< seccomp switched off by the profile
   profile::Verdict old_default, new_default;
+  std::vector<SameFilter> same_filter;  ///< by name
   std::vector<ArchDiff> arches;  ///< host arch first, then by SCMP name; arches without changes omitted
 
   bool SeccompChanged() const { return old_off != new_off; }

@@ -3,6 +3,7 @@
 
 #include "base/json_io.h"
 #include "review/diff.h"
+#include "review/rule_findings.h"
 #include "review/target.h"
 
 namespace profilegen::review {
@@ -62,7 +63,21 @@ struct Row {
   Allowance docker;
   std::vector<sys::ArchToken> arches;
   profile::Origin origin;  ///< ShownOrigin
+  std::string witness;     ///< WitnessText
 };
+
+// "read(1, 2): ALLOW -> ERRNO(EPERM)" (what each side's filter returns for one call), or "".
+std::string WitnessText(const SyscallChange& s) {
+  if (!s.witness) return "";
+  return DescribeCall(s.name, s.witness->args) + ": " + DescribeVerdict(s.witness->a) + " -> " +
+         DescribeVerdict(s.witness->b) + (s.order_only ? " (the same rules in another order: libseccomp's rule tree picks another winner)" : "");
+}
+
+std::string SameFilterLine(const SameFilter& f) {
+  std::string arches;
+  for (auto a : f.arches) arches += (arches.empty() ? "" : ",") + ArchNative(a);
+  return f.name + " [" + arches + "]: " + f.before.Describe() + " -> " + f.after.Describe();
+}
 
 // " (reachable-only)" after a row the profile's comments label; nothing for unlabelled ones.
 std::string OriginSuffix(profile::Origin o) {
@@ -70,17 +85,17 @@ std::string OriginSuffix(profile::Origin o) {
 }
 
 std::vector<Row> GroupRows(const DiffResult& diff, bool include_arch_changes) {
-  using Key = std::tuple<int, std::string, std::string, std::string, int, bool, int>;
+  using Key = std::tuple<int, std::string, std::string, std::string, int, bool, int, std::string>;
   std::map<Key, Row> rows;
   for (const auto& a : diff.arches) {
     for (const auto& s : a.syscalls) {
       if (a.status != ArchStatus::kBoth && !(include_arch_changes && s.risk)) continue;
       Key key{static_cast<int>(s.kind), s.name, s.before.Describe(), s.after.Describe(), static_cast<int>(s.direction),
-              s.risk.has_value(), static_cast<int>(ShownOrigin(s))};
+              s.risk.has_value(), static_cast<int>(ShownOrigin(s)), WitnessText(s)};
       auto [it, inserted] = rows.try_emplace(key);
       if (inserted) {
-        it->second = Row{s.kind,   s.direction, s.name, s.before.Describe(), s.after.Describe(),
-                         s.risk,   s.docker,    {},     ShownOrigin(s)};
+        it->second = Row{s.kind, s.direction, s.name,         s.before.Describe(), s.after.Describe(),
+                         s.risk, s.docker,    {},             ShownOrigin(s),      WitnessText(s)};
       }
       it->second.arches.push_back(a.arch);
       if (s.docker > it->second.docker) it->second.docker = s.docker;
@@ -161,6 +176,7 @@ std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, boo
       if (r.kind == ChangeKind::kChanged) line += " " + std::string(DirectionName(r.direction)) + ":";
       line += " " + r.before + " -> " + r.after + OriginSuffix(r.origin) + "\n";
       out += line;
+      if (!r.witness.empty()) out += std::string(width + 4, ' ') + "kernel: " + r.witness + "\n";
       if (r.risk || r.kind == ChangeKind::kAdded || r.direction == Direction::kWidened) {
         std::string note = std::string(width + 4, ' ');
         if (r.risk) {
@@ -171,6 +187,10 @@ std::string FormatDiffText(const DiffResult& diff, const DiffLabels& labels, boo
         out += note;
       }
     }
+  }
+  if (!diff.same_filter.empty()) {
+    out += c.dim() + "rules rewritten, same kernel filter (libseccomp builds the same rule tree):" + c.reset() + "\n";
+    for (const auto& f : diff.same_filter) out += "= " + SameFilterLine(f) + "\n";
   }
   std::string summary = SummaryLine(diff);
   if (labels.fail_on != FailOn::kNever) {
@@ -192,6 +212,11 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
                : " Gate `--fail-on " + std::string(FailOnName(labels.fail_on)) + "`: passed.";
   }
   out += "\n";
+  if (!diff.same_filter.empty()) {
+    out += "\nRules rewritten without effect (libseccomp builds the same rule tree): ";
+    for (size_t i = 0; i < diff.same_filter.size(); ++i) out += (i ? ", `" : "`") + diff.same_filter[i].name + "`";
+    out += "\n";
+  }
   if (diff.Identical() || diff.SeccompChanged()) return out;
   std::string bullets;
   if (diff.DefaultChanged()) {
@@ -220,7 +245,7 @@ std::string FormatDiffMarkdown(const DiffResult& diff, const DiffLabels& labels)
         r.risk ? ":warning: **" + std::string(CategoryName(r.risk->category)) + "**: " + MarkdownCell(r.risk->reason)
                : "";
     out += "| " + what + " | `" + r.name + "` | " + ArchList(r.arches) + " | `" + MarkdownCell(r.before) + "` | `" +
-           MarkdownCell(r.after) + "` | " +
+           MarkdownCell(r.after) + "`" + (r.witness.empty() ? "" : " (kernel: " + MarkdownCell(r.witness) + ")") + " | " +
            (r.origin == profile::Origin::kUnlabelled ? "" : std::string(profile::OriginName(r.origin))) + " | " + risk +
            " | " + std::string(AllowanceName(r.docker)) + " |\n";
   }
@@ -273,12 +298,28 @@ ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
         js["risk"] = nullptr;
       }
       js["docker_default"] = std::string(AllowanceName(s.docker));
+      if (s.witness) {
+        js["kernel"] = {{"call", DescribeCall(s.name, s.witness->args)},
+                        {"args", s.witness->args},
+                        {"old", VerdictToJson(s.witness->a)},
+                        {"new", VerdictToJson(s.witness->b)}};
+      } else {
+        js["kernel"] = nullptr;
+      }
+      js["order_only"] = s.order_only;
       list.push_back(std::move(js));
     }
     ja["syscalls"] = std::move(list);
     arches.push_back(std::move(ja));
   }
   j["arches"] = std::move(arches);
+  ordered_json same = ordered_json::array();
+  for (const auto& f : diff.same_filter) {
+    std::vector<std::string> a;
+    for (auto x : f.arches) a.push_back(sys::ArchLabel(x));
+    same.push_back({{"name", f.name}, {"arches", a}, {"old", f.before.Describe()}, {"new", f.after.Describe()}});
+  }
+  j["same_filter"] = std::move(same);
   j["gate"] = {{"fail_on", std::string(FailOnName(labels.fail_on))}, {"failed", GateFails(diff, labels.fail_on)}};
   return j;
 }

@@ -31,6 +31,8 @@
 #include <random>
 
 #include "profile/effective.h"
+#include "profile/parse.h"
+#include "profile/rule_effect.h"
 #include "profile/writer.h"
 #include "tests/support/abi.h"
 #include "tests/support/skip.h"
@@ -384,6 +386,108 @@ TEST_CASE(
   // after a sub-level) are counted as ambiguous above, not compared.
   CHECK(mismatches == 0);
   CHECK(compared > 10 * static_cast<size_t>(kProfiles) / 2);
+#endif
+}
+
+
+TEST_CASE("the kernel does what the rule effects audit reports say: the named winner decides", "[validator][ptrace]") {
+#if !defined(__x86_64__)
+  support::Skip("rule effects oracle", "it drives x86_64 and i386 calls only");
+  return;
+#else
+  const bool i386 = support::detail::Int80Works();
+  if (!i386) support::Skip("rule effects oracle, i386 profile", "this kernel runs no i386 calls (IA-32 emulation off)");
+  sock_filter probe_insn[] = {BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_TRACE | kProbeData)};
+  sock_fprog probe{1, probe_insn};
+  auto eq = [](int index, uint64_t value) {
+    return R"({"index": )" + std::to_string(index) + R"(, "value": )" + std::to_string(value) + R"(, "op": "SCMP_CMP_EQ"})";
+  };
+  const std::string x86 = R"(["SCMP_ARCH_X86_64", "SCMP_ARCH_X86"])";
+  struct Case {
+    std::string syscalls, arches;
+    bool needs_i386;
+  };
+  // The profiles of tests/review/rule_effect_test.cpp, and two more overlaps.
+  const std::vector<Case> cases = {
+      {R"({"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [)" + eq(0, 1) + R"(]},
+          {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [)" + eq(0, 1) + "," + eq(1, 2) + "]}",
+       R"(["SCMP_ARCH_X86_64"])", false},
+      {R"({"names": ["getpid"], "action": "SCMP_ACT_ALLOW", "args": [)" + eq(0, 1) + R"(]},
+          {"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 13, "args": [)" + eq(0, 1) + "," + eq(1, 2) + "]}",
+       x86, true},
+      {R"({"names": ["getppid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 7, "args": [)" + eq(0, 1) + "," + eq(1, 2) + R"(]},
+          {"names": ["getppid"], "action": "SCMP_ACT_ALLOW", "args": [)" + eq(0, 1) + "]}",
+       R"(["SCMP_ARCH_X86_64"])", false},
+      {R"({"names": ["getuid"], "action": "SCMP_ACT_ALLOW", "args": [)" + eq(0, 1) + R"(]},
+          {"names": ["getuid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 9, "args": [)" + eq(1, 2) + "]}",
+       R"(["SCMP_ARCH_X86_64"])", false},
+      {R"({"names": ["getgid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 5,
+           "args": [{"index": 0, "value": 0, "valueTwo": 8, "op": "SCMP_CMP_MASKED_EQ"}]})",
+       R"(["SCMP_ARCH_X86_64"])", false},
+      {R"({"names": ["socket"], "action": "SCMP_ACT_ERRNO", "errnoRet": 11, "args": [)" + eq(0, 1) + "]}", x86, true},
+  };
+  size_t checked = 0;
+  for (const Case& k : cases) {
+    if (k.needs_i386 && !i386) continue;
+    const std::string text =
+        R"({"defaultAction": "SCMP_ACT_ERRNO", "defaultErrnoRet": 1, "architectures": )" + k.arches +
+        R"(, "syscalls": [)" + k.syscalls + "]}";
+    INFO(text);
+    const profile::ParseResult parsed = profile::ParseProfile(text);
+    CompileOptions o;
+    o.target.arch = SCMP_ARCH_X86_64;
+    o.target.caps = profile::DefaultCaps();
+    o.runtime = Runtime::kCrun;  // no ENOSYS stub
+    Compiled c = Compile(parsed.profile, o);
+    REQUIRE(c.ok());
+    const profile::EffectivePolicy policy = profile::Evaluate(parsed.profile, o.target);
+    std::vector<Point> points;
+    std::vector<profile::RuleEffect> effects;
+    for (const auto& [arch, ap] : policy.arches) {
+      for (const auto& [name, sp] : ap.syscalls) {
+        for (const profile::RuleEffect& e : profile::RuleEffects(policy, arch, name)) {
+          if (!e.call) continue;
+          Point pt;
+          pt.i386 = arch == SCMP_ARCH_X86;
+          pt.nr = static_cast<int32_t>(sys::Resolve(arch, name).nr);
+          pt.name = name;
+          for (int i = 0; i < 6; ++i) pt.args[i] = (*e.call)[i];
+          points.push_back(pt);
+          effects.push_back(e);
+        }
+      }
+    }
+    REQUIRE_FALSE(effects.empty());  // every case is one the audit reports
+    REQUIRE(points.size() <= kMaxPoints);
+    for (size_t i = 0; i < points.size(); ++i) g_points[i] = points[i];
+    sock_fprog prog{static_cast<unsigned short>(c.program.size()), c.program.data()};
+    std::vector<Observation> obs(points.size());
+    size_t from = 0;
+    while (from < points.size()) {
+      const size_t next = RunChild(&probe, &prog, from, points.size(), obs);
+      REQUIRE(next != SIZE_MAX);
+      from = next;
+    }
+    for (size_t i = 0; i < points.size(); ++i) {
+      const profile::RuleEffect& e = effects[i];
+      INFO(profile::RuleFateName(e.fate) << " rule " << e.index << " of " << (points[i].i386 ? "i386 " : "x86_64 ")
+                                         << e.syscall << ": reported " << e.real.ToString() << ", kernel "
+                                         << SeenName(obs[i].seen) << "(" << obs[i].data << ")");
+      CHECK(Same(Expected(e.real), obs[i]));
+      // The winner the report names gives that verdict (or, with no winner, the default action does).
+      const profile::SyscallPolicy& sp = policy.arches.at(points[i].i386 ? SCMP_ARCH_X86 : SCMP_ARCH_X86_64)
+                                             .syscalls.at(e.syscall);
+      const profile::Verdict named = e.winner ? sp.added[*e.winner].verdict : policy.default_verdict;
+      CHECK(Same(Expected(named), obs[i]));
+      // A dropped or overridden rule: the kernel does not do what its text says at that call.
+      if (e.fate == profile::RuleFate::kDropped || e.fate == profile::RuleFate::kOverridden) {
+        if (e.real != e.rule.verdict) CHECK_FALSE(Same(Expected(e.rule.verdict), obs[i]));
+      }
+      ++checked;
+    }
+  }
+  std::printf("rule effects oracle: %zu reported calls checked against the kernel\n", checked);
+  CHECK(checked >= 5);
 #endif
 }
 
