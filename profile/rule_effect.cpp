@@ -15,6 +15,7 @@ std::string_view RuleFateName(RuleFate fate) {
     case RuleFate::kOverridden: return "overridden";
     case RuleFate::kAlwaysTrue: return "always-true";
     case RuleFate::kMultiplexed: return "multiplexed";
+    case RuleFate::kRefused: return "refused";
   }
   return "dropped";
 }
@@ -25,13 +26,17 @@ using Call = std::array<uint64_t, 6>;
 
 constexpr size_t kMaxCalls = 256;  // candidate calls tried per rule
 
-// The tree libseccomp builds from the rules (all but `skip`), nullopt when it refuses them (EEXIST).
+// The tree libseccomp builds from the rules (all but `skip`), nullopt when it refuses one (EEXIST; `refused`
+// then says which).
 std::optional<std::string> TreeShape(const std::vector<EffectiveRule>& rules, bool arch32,
-                                     std::optional<size_t> skip = std::nullopt) {
+                                     std::optional<size_t> skip = std::nullopt, size_t* refused = nullptr) {
   LibseccompChains chains(arch32);
   for (size_t i = 0; i < rules.size(); ++i) {
     if (skip && *skip == i) continue;
-    if (!chains.Add(rules[i].conditions, rules[i].verdict)) return std::nullopt;
+    if (!chains.Add(rules[i].conditions, rules[i].verdict)) {
+      if (refused) *refused = i;
+      return std::nullopt;
+    }
   }
   return chains.Shape();
 }
@@ -139,8 +144,19 @@ std::vector<RuleEffect> RuleEffects(const EffectivePolicy& policy, sys::ArchToke
   if (!sp || policy.seccomp_off || policy.arches.at(arch).number_unloaded) return {};
   const bool arch32 = sys::Is32Bit(arch);
   const std::vector<EffectiveRule>& added = sp->added;
-  const std::optional<std::string> whole = TreeShape(added, arch32);
-  if (!whole) return {};  // EEXIST: the runtime cannot load the profile at all
+  size_t refused = 0;
+  const std::optional<std::string> whole = TreeShape(added, arch32, std::nullopt, &refused);
+  if (!whole) {  // EEXIST: the runtime cannot load the profile at all; nothing else matters
+    RuleEffect e;
+    e.fate = RuleFate::kRefused;
+    e.syscall = name;
+    e.index = refused;
+    e.rule = added[refused];
+    if (refused < sp->sources.size()) e.source = sp->sources[refused];
+    e.kept = LibseccompConditions(e.rule.conditions, arch32);
+    e.real = policy.default_verdict;
+    return {e};
+  }
 
   std::vector<bool> dropped(added.size(), false);
   std::vector<std::vector<ArgCondition>> kept(added.size());
@@ -167,6 +183,9 @@ std::vector<RuleEffect> RuleEffects(const EffectivePolicy& policy, sys::ArchToke
   for (size_t i = 0; i < added.size(); ++i) {
     const EffectiveRule& rule = added[i];
     const RuleSource source = i < sp->sources.size() ? sp->sources[i] : RuleSource{};
+    // A socketcall/ipc copy libseccomp derives and then drops (the syscall's own rule covers it) changes nothing
+    // the profile says.
+    if (source.multiplexed && dropped[i]) continue;
     std::vector<const std::vector<ArgCondition>*> others;
     for (size_t j = 0; j < added.size(); ++j) {
       if (j != i) others.push_back(&added[j].conditions);
@@ -213,6 +232,14 @@ std::vector<RuleEffect> RuleEffects(const EffectivePolicy& policy, sys::ArchToke
     if (source.multiplexed && !source.written.empty()) out.push_back(make(RuleFate::kMultiplexed));
   }
   return out;
+}
+
+std::optional<size_t> RefusedRule(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name) {
+  const SyscallPolicy* sp = Find(policy, arch, name);
+  if (!sp) return std::nullopt;
+  size_t refused = 0;
+  if (TreeShape(sp->added, sys::Is32Bit(arch), std::nullopt, &refused)) return std::nullopt;
+  return refused;
 }
 
 bool SameRuleTree(const EffectivePolicy& a, const EffectivePolicy& b, sys::ArchToken arch, const std::string& name) {

@@ -21,8 +21,9 @@ enum class RuleFate {
   kOverridden,   ///< in the filter, but at a call it matches another verdict wins
   kAlwaysTrue,   ///< a condition is a MASKED_EQ with a zero mask: libseccomp drops it as always true
   kMultiplexed,  ///< libseccomp's socketcall/ipc copy of a guarded rule: the guard on argument 0 is not there
+  kRefused,      ///< libseccomp refuses the rule (EEXIST): the runtime cannot load the profile at all
 };
-/// "dropped", "overridden", "always-true", "multiplexed".
+/// "dropped", "overridden", "always-true", "multiplexed", "refused".
 std::string_view RuleFateName(RuleFate fate);
 
 struct RuleEffect {
@@ -41,14 +42,18 @@ struct RuleEffect {
 };
 
 /// The rules of `name` on `arch` whose text misleads, in the runtime's order (a rule may appear under several
-/// fates). Empty when every rule does what it says, when the syscall has no rules, and when libseccomp refuses
-/// its rules (EEXIST: Evaluate's notes say so).
+/// fates; a socketcall/ipc copy that the syscall's own rules cover is left out: it changes nothing). Empty when
+/// every rule does what it says and when the syscall has no rules; when libseccomp refuses a rule (EEXIST), that
+/// rule alone, as kRefused.
 std::vector<RuleEffect> RuleEffects(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name);
 
 /// Whether libseccomp builds the same rule tree for `name` on `arch` from both policies (the same comparisons
 /// and actions for the syscall; a syscall without rules on both sides counts as the same; the default actions
 /// are not compared). False when either side's rules are refused (EEXIST).
 bool SameRuleTree(const EffectivePolicy& a, const EffectivePolicy& b, sys::ArchToken arch, const std::string& name);
+
+/// The rule (index into SyscallPolicy::added) libseccomp refuses with EEXIST for `name` on `arch`, if any.
+std::optional<size_t> RefusedRule(const EffectivePolicy& policy, sys::ArchToken arch, const std::string& name);
 
 /// A call of `name` on `arch` on which the two policies' filters answer differently, searched among the calls
 /// that the rules of either side match; nullopt when none was found there (which proves nothing).

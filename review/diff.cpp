@@ -235,8 +235,17 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
         continue;
       }
       if (!change && op && np && !same_tree) {
-        // The same rules in another order: the tree may give another winner.
-        if (auto w = profile::FindDisagreement(old_policy, new_policy, arch, name)) {
+        // The same rules as far as their text goes: the tree may give another winner, or be refused.
+        std::string note;
+        const bool old_refused = profile::RefusedRule(old_policy, arch, name).has_value();
+        const bool new_refused = profile::RefusedRule(new_policy, arch, name).has_value();
+        if (old_refused != new_refused) {
+          note = std::string("libseccomp refuses the ") + (new_refused ? "new" : "old") + " profile's rules for " +
+                 name + " (EEXIST): the runtime cannot load that profile";
+        } else if (profile::FindDisagreement(old_policy, new_policy, arch, name)) {
+          note = "the same rules in another order: libseccomp's rule tree picks another winner";
+        }
+        if (!note.empty()) {
           change = SyscallChange{};
           change->name = name;
           change->before = before;
@@ -244,7 +253,7 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
           change->kind = ChangeKind::kChanged;
           change->direction = Direction::kOther;
           change->docker = DockerAllowance(docker, arch, name);
-          change->order_only = true;
+          change->kernel_note = note;
         }
       }
       if (!change) continue;

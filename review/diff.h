@@ -49,8 +49,9 @@ struct SyscallChange {
   Allowance docker = Allowance::kNever;  ///< Docker's default profile, same target and arch
   /// A call on which the two filters answer differently (profile::FindDisagreement), when one was found.
   std::optional<profile::Disagreement> witness;
-  /// Both sides list the same rules, in another order: libseccomp's rule tree picks another winner.
-  bool order_only = false;
+  /// What the rules' text hides, when anything: "the same rules in another order: libseccomp's rule tree picks
+  /// another winner", "libseccomp refuses the new profile's rules for it (EEXIST): ...".
+  std::string kernel_note;
 };
 
 /// A syscall whose rules differ as written while libseccomp builds the same rule tree from both sides: the

@@ -68,9 +68,13 @@ struct Row {
 
 // "read(1, 2): ALLOW -> ERRNO(EPERM)" (what each side's filter returns for one call), or "".
 std::string WitnessText(const SyscallChange& s) {
-  if (!s.witness) return "";
-  return DescribeCall(s.name, s.witness->args) + ": " + DescribeVerdict(s.witness->a) + " -> " +
-         DescribeVerdict(s.witness->b) + (s.order_only ? " (the same rules in another order: libseccomp's rule tree picks another winner)" : "");
+  std::string out;
+  if (s.witness) {
+    out = DescribeCall(s.name, s.witness->args) + ": " + DescribeVerdict(s.witness->a) + " -> " +
+          DescribeVerdict(s.witness->b);
+  }
+  if (!s.kernel_note.empty()) out += (out.empty() ? "" : " (") + s.kernel_note + (out.empty() ? "" : ")");
+  return out;
 }
 
 std::string SameFilterLine(const SameFilter& f) {
@@ -306,7 +310,7 @@ ordered_json DiffToJson(const DiffResult& diff, const DiffLabels& labels) {
       } else {
         js["kernel"] = nullptr;
       }
-      js["order_only"] = s.order_only;
+      js["kernel_note"] = s.kernel_note;
       list.push_back(std::move(js));
     }
     ja["syscalls"] = std::move(list);

@@ -49,6 +49,8 @@ RuleSeverity Judge(const RuleEffect& e) {
       return e.kept.empty() ? RuleSeverity::kHigh : RuleSeverity::kMedium;
     case RuleFate::kMultiplexed:
       return rule_allows ? RuleSeverity::kHigh : RuleSeverity::kLow;
+    case RuleFate::kRefused:
+      return RuleSeverity::kHigh;  // nothing runs under the profile
   }
   return RuleSeverity::kInfo;
 }
@@ -72,6 +74,9 @@ std::string Effect(const RuleEffect& e, const std::string& call, const std::stri
                       " passes them in memory)";
       return s + (gets.empty() ? "" : "; " + gets);
     }
+    case RuleFate::kRefused:
+      return "libseccomp refuses it (EEXIST: it conflicts with an earlier rule for " + e.syscall +
+             " on the same arguments): the runtime cannot load the profile";
   }
   return {};
 }
@@ -120,7 +125,9 @@ std::vector<RuleFinding> RuleFindings(const profile::EffectivePolicy& policy,
         f.fate = e.fate;
         f.syscall = name;
         f.rule = DescribeSourcedRule(e.source, e.rule);
-        if (e.winner) {
+        if (e.fate == RuleFate::kRefused) {
+          f.winner = "none: no filter is loaded";
+        } else if (e.winner) {
           f.winner = DescribeSourcedRule(sp.sources[*e.winner], sp.added[*e.winner]);
         } else {
           f.winner = "the default action " + DescribeVerdict(policy.default_verdict);

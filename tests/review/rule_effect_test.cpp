@@ -150,3 +150,23 @@ TEST_CASE("diff shows what the kernel does for a call where the rules' text hide
   INFO(text);
   CHECK(text.find("kernel: write(1") != std::string::npos);
 }
+
+TEST_CASE("audit and diff say when libseccomp refuses a syscall's rules", "[review][audit][diff][rules]") {
+  // The longer ALLOW first, then a shorter TRAP on the same argument: libseccomp 2.5.4 fails with EEXIST.
+  const std::string allow_then_trap = R"(
+  {"names": ["read"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"},
+                                                          {"index": 1, "value": 2, "op": "SCMP_CMP_EQ"}]},
+  {"names": ["read"], "action": "SCMP_ACT_TRAP", "args": [{"index": 0, "value": 1, "op": "SCMP_CMP_EQ"}]})";
+  const AuditReport r = Audit(Parse(Profile(allow_then_trap)), Amd64());
+  const RuleFinding* f = FindRule(r, "read", profile::RuleFate::kRefused);
+  REQUIRE(f);
+  CHECK(f->severity == RuleSeverity::kHigh);
+  CHECK(f->rule == "syscalls[1].names[0] read: TRAP if arg0 == 1");
+  CHECK(f->effect.find("the runtime cannot load the profile") != std::string::npos);
+  // The same two rules in the other order load: diff must not call them the same.
+  const DiffResult d = DiffProfiles(Parse(Profile(kTrapThenAllow)), Parse(Profile(allow_then_trap)), Amd64());
+  REQUIRE(d.arches.size() == 1);
+  REQUIRE(d.arches[0].syscalls.size() == 1);
+  CHECK(d.arches[0].syscalls[0].kernel_note.find("libseccomp refuses the new profile's rules for read") == 0);
+  CHECK_FALSE(d.Identical());
+}
