@@ -257,7 +257,13 @@ DiffResult DiffPolicies(const EffectivePolicy& old_policy, const EffectivePolicy
         }
       }
       if (!change) continue;
-      if (op && np) change->witness = profile::FindDisagreement(old_policy, new_policy, arch, name);
+      // A call the two filters answer differently, where the rules' text leaves it open: conditional rules.
+      auto conditional = [](const Treatment& t) {
+        return !t.by_default && !(t.rules.size() == 1 && t.rules[0].conditions.empty());
+      };
+      if (op && np && (conditional(before) || conditional(after))) {
+        change->witness = profile::FindDisagreement(old_policy, new_policy, arch, name);
+      }
       // An arch that appears or disappears: list what it allows, not every errno rule it carries.
       if (ad.status != ArchStatus::kBoth && change->kind == ChangeKind::kChanged) continue;
       ad.syscalls.push_back(std::move(*change));

@@ -47,7 +47,8 @@ struct SyscallChange {
   Treatment before, after;
   std::optional<RiskInfo> risk;          ///< set on changes that may let more through and hit the catalogue
   Allowance docker = Allowance::kNever;  ///< Docker's default profile, same target and arch
-  /// A call on which the two filters answer differently (profile::FindDisagreement), when one was found.
+  /// A call on which the two filters answer differently (profile::FindDisagreement), when either side has
+  /// conditional rules and one was found.
   std::optional<profile::Disagreement> witness;
   /// What the rules' text hides, when anything: "the same rules in another order: libseccomp's rule tree picks
   /// another winner", "libseccomp refuses the new profile's rules for it (EEXIST): ...".
