@@ -59,7 +59,8 @@ std::string Effect(const RuleEffect& e, const std::string& call, const std::stri
   const std::string gets = call.empty() ? std::string() : call + " gets " + DescribeVerdict(e.real) + " from " + winner;
   switch (e.fate) {
     case RuleFate::kDropped:
-      return "never applied: libseccomp builds the same filter without it" + (gets.empty() ? "" : "; " + gets);
+      return std::string(e.real == e.rule.verdict ? "redundant" : "never applied") +
+             ": libseccomp builds the same filter without it" + (gets.empty() ? "" : "; " + gets);
     case RuleFate::kOverridden:
       return "overridden where it overlaps another rule: " + gets + ", not " + DescribeVerdict(e.rule.verdict);
     case RuleFate::kAlwaysTrue: {
