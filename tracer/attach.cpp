@@ -94,13 +94,6 @@ void Recorder::Attach() {
 void Recorder::Detach() {
   // A task can only be detached while stopped: interrupt every live one, detach each as its stop arrives.
   // Signals for record stay blocked meanwhile: a second ^C changes nothing.
-  if (pid_t held = switch_held_; held != 0) {
-    // Stopped by us already (installing its own filter, see EnterSyscallMode): no further stop would come.
-    switch_held_ = 0;
-    NoteMappings(held);
-    PtraceOk(::ptrace(PTRACE_DETACH, held, nullptr, nullptr), "PTRACE_DETACH", held);
-    tasks_.OnGone(held);
-  }
   for (pid_t tid : tasks_.LiveTids()) {
     PtraceOk(::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr), "PTRACE_INTERRUPT", tid);
   }

@@ -31,6 +31,7 @@ void Recorder::OnOwnFilter(pid_t pid, const std::string& name, const uint64_t* a
 }
 
 void Recorder::EnterSyscallMode(pid_t installer) {
+  // (Never in `record --pid`, which is in syscall mode from the start: Detach never meets a held task.)
   syscall_mode_ = true;
   // A task resumed with PTRACE_CONT before now (a thread blocked in read, say) would make its next calls unseen
   // under the new filter (SECCOMP_FILTER_FLAG_TSYNC puts it on every thread): interrupt each one, and keep the
