@@ -140,16 +140,18 @@ bool ContainersConfMentions(const Getenv& env, const std::string& word) {
 bool DatabaseAgrees(const std::string& db, const std::string& graph_root, const std::string& driver, bool root_given,
                     bool driver_given) {
   static const std::string kDriverKey = "graph-driver-name", kRootKey = "graph-root", kNextKey = "os";
+  // Whether `value` (or nothing: not recorded) and then `next` stand at `at`.
+  auto holds = [&db](size_t at, const std::string& value, const std::string& next) {
+    return db.compare(at, next.size(), next) == 0 || db.compare(at, value.size() + next.size(), value + next) == 0;
+  };
   size_t copies = 0;
   for (size_t at = db.find(kDriverKey); at != std::string::npos; at = db.find(kDriverKey, at + 1)) {
     size_t value = at + kDriverKey.size(), root = db.find(kRootKey, value);
     if (root == std::string::npos || root - value > 64) return false;
-    std::string recorded_driver = db.substr(value, root - value);
-    size_t root_value = root + kRootKey.size(), next = db.find(kNextKey, root_value);
-    if (next == std::string::npos || next - root_value > 4096) return false;
-    std::string recorded_root = db.substr(root_value, next - root_value);
-    if (!driver_given && !recorded_driver.empty() && recorded_driver != driver) return false;
-    if (!root_given && !recorded_root.empty() && recorded_root != graph_root) return false;
+    if (!driver_given && !holds(value, driver, kRootKey)) return false;
+    // The root is matched, not searched for its end: a path may itself hold "os".
+    size_t root_value = root + kRootKey.size();
+    if (!root_given && !holds(root_value, graph_root, kNextKey)) return false;
     ++copies;
   }
   return copies > 0;

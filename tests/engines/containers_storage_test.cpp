@@ -224,6 +224,10 @@ TEST_CASE("libpod's database: the graph root and driver it recorded", "[engines]
   CHECK(DatabaseAgrees(vfs, "/var/lib/containers/storage", "vfs", false, false));
   CHECK(DatabaseAgrees(vfs, "/var/lib/containers/storage", "overlay", false, true));  // --storage-driver wins
   CHECK_FALSE(DatabaseAgrees(db + vfs, "/var/lib/containers/storage", "overlay", false, false));  // copies differ
+  // A graph root that holds "os" itself.
+  std::string hosts = "graph-driver-namegraph-root/srv/hosts/storageoslinux";
+  CHECK(DatabaseAgrees(hosts, "/srv/hosts/storage", "overlay", false, false));
+  CHECK_FALSE(DatabaseAgrees(hosts, "/srv/hosts", "overlay", false, false));
   CHECK_FALSE(DatabaseAgrees("no bucket", "/var/lib/containers/storage", "overlay", false, false));
   CHECK_FALSE(DatabaseAgrees("graph-driver-name", "/var/lib/containers/storage", "overlay", false, false));
 }
