@@ -12,6 +12,7 @@
 
 #include "base/error.h"
 #include "base/fd.h"
+#include "base/forwarded_signals.h"
 
 extern char** environ;
 
@@ -51,7 +52,9 @@ pid_t Spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* ac
 
 std::atomic<pid_t> g_foreground{0};
 
-void Forward(int sig) {
+void Forward(int sig, siginfo_t* info, void*) {
+  // si_code > 0: the kernel's (a terminal's ^C, hangup or resize), which the client in our process group got too.
+  if (info != nullptr && info->si_code > 0) return;
   pid_t pid = g_foreground.load();
   if (pid > 0) ::kill(pid, sig);
 }
@@ -128,14 +131,14 @@ int RunForeground(const std::vector<std::string>& argv) {
   // the child gets the default mask and dispositions back.
   sigset_t forwarded, old;
   sigemptyset(&forwarded);
-  for (int sig : kForegroundSignals) sigaddset(&forwarded, sig);
+  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
   ::sigprocmask(SIG_BLOCK, &forwarded, &old);
   posix_spawnattr_t attr;
   ::posix_spawnattr_init(&attr);
   ::posix_spawnattr_setsigmask(&attr, &old);
   sigset_t defaults;
   sigemptyset(&defaults);
-  for (int sig : kForegroundSignals) sigaddset(&defaults, sig);
+  for (int sig : kForwardedSignals) sigaddset(&defaults, sig);
   sigaddset(&defaults, SIGPIPE);
   ::posix_spawnattr_setsigdefault(&attr, &defaults);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -151,21 +154,22 @@ int RunForeground(const std::vector<std::string>& argv) {
   g_foreground = pid;
   struct sigaction sa {
   };
-  std::array<struct sigaction, kForegroundSignals.size()> saved{};
-  sa.sa_handler = Forward;
+  std::array<struct sigaction, kForwardedSignals.size()> saved{};
+  sa.sa_sigaction = Forward;
+  sa.sa_flags = SA_SIGINFO | SA_RESTART;
   sigemptyset(&sa.sa_mask);
-  for (size_t k = 0; k < kForegroundSignals.size(); ++k) ::sigaction(kForegroundSignals[k], &sa, &saved[k]);
+  for (size_t k = 0; k < kForwardedSignals.size(); ++k) ::sigaction(kForwardedSignals[k], &sa, &saved[k]);
   ::sigprocmask(SIG_SETMASK, &old, nullptr);
   int status = Wait(pid);
   g_foreground = 0;
-  for (size_t k = 0; k < kForegroundSignals.size(); ++k) ::sigaction(kForegroundSignals[k], &saved[k], nullptr);
+  for (size_t k = 0; k < kForwardedSignals.size(); ++k) ::sigaction(kForwardedSignals[k], &saved[k], nullptr);
   return status;
 }
 
 void BlockForegroundSignals() {
   sigset_t forwarded;
   sigemptyset(&forwarded);
-  for (int sig : kForegroundSignals) sigaddset(&forwarded, sig);
+  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
   ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
 }
 

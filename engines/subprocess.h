@@ -1,9 +1,6 @@
 #pragma once
 /// Running the engine's client: capture the output of a query (`docker image inspect`), or run the
 /// recording `docker run` in the foreground with stdio passed through and signals forwarded.
-#include <signal.h>
-
-#include <array>
 #include <string>
 #include <vector>
 
@@ -25,14 +22,13 @@ enum class ProcessGroup { kShared, kOwn };
 /// program starts with no signal blocked, whatever the calling thread blocks.
 Captured RunCapture(const std::vector<std::string>& argv, ProcessGroup group = ProcessGroup::kShared);
 
-/// The signals RunForeground passes on to the engine client it runs.
-inline constexpr std::array<int, 3> kForegroundSignals = {SIGINT, SIGTERM, SIGHUP};
-
-/// Runs argv with this process's stdin, stdout and stderr; kForegroundSignals sent to profilegen while it runs
-/// are passed on to it. Returns its exit code (128+N when killed by signal N; 127 not found).
+/// Runs argv with this process's stdin, stdout and stderr; kForwardedSignals (base/forwarded_signals.h) sent to
+/// profilegen with kill() while it runs are passed on to it (the engine's client proxies them to the container).
+/// A terminal's signals (^C, quit, hangup, resize) reach the client itself, being in the same process group, and
+/// are not sent a second time. Returns its exit code (128+N when killed by signal N; 127 not found).
 int RunForeground(const std::vector<std::string>& argv);
 
-/// Blocks kForegroundSignals in the calling thread, so that a thread working beside RunForeground (a question
+/// Blocks kForwardedSignals in the calling thread, so that a thread working beside RunForeground (a question
 /// to the engine while the container runs) leaves them to the thread that forwards them.
 void BlockForegroundSignals();
 

@@ -55,17 +55,24 @@ void Recorder::Attach() {
   std::string task_dir = "/proc/" + std::to_string(pid) + "/task";
   std::error_code ec;
   if (!std::filesystem::exists(task_dir, ec)) throw Error("no process with pid " + std::to_string(pid), kExitUsage);
-  // Threads can be created while we attach: repeat until a pass finds nothing new.
-  for (bool found = true; found;) {
+  // Threads can be created while we attach: repeat until a pass finds nothing new. A thread that ended between
+  // the listing and our seize counts as new: it may have started a successor first (a relay of short-lived
+  // threads: under load every one listed can be gone by then, and a pass that stopped there left the process's
+  // threads unrecorded). The passes are bounded so that no process can keep record attaching forever.
+  constexpr int kMaxPasses = 1000;
+  int passes = 0;
+  for (bool found = true; found && passes < kMaxPasses; ++passes) {
     found = false;
     for (const auto& entry : std::filesystem::directory_iterator(task_dir, ec)) {
       pid_t tid = static_cast<pid_t>(std::strtol(entry.path().filename().c_str(), nullptr, 10));
       if (tid <= 0 || tasks_.Live(tid)) continue;
       if (::ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(kAttachOptions)) != 0) {
         int e = errno;
-        if (e == ESRCH) continue;  // exited meanwhile
-        Refusal why = e == EPERM ? WhyRefused(tid) : Refusal::kRefused;
-        if (why == Refusal::kGone) continue;
+        Refusal why = e == ESRCH ? Refusal::kGone : e == EPERM ? WhyRefused(tid) : Refusal::kRefused;
+        if (why == Refusal::kGone) {
+          found = found || tid != pid;  // (a main thread that ended before the others stays listed as a zombie)
+          continue;
+        }
         if (why == Refusal::kOurs) {
           // A thread created by one we seized a moment ago is already ours (PTRACE_O_TRACECLONE): seizing it
           // again gives EPERM. Its first stop and its creator's clone event are on the way.
@@ -87,13 +94,6 @@ void Recorder::Attach() {
 void Recorder::Detach() {
   // A task can only be detached while stopped: interrupt every live one, detach each as its stop arrives.
   // Signals for record stay blocked meanwhile: a second ^C changes nothing.
-  if (pid_t held = switch_held_; held != 0) {
-    // Stopped by us already (installing its own filter, see EnterSyscallMode): no further stop would come.
-    switch_held_ = 0;
-    NoteMappings(held);
-    PtraceOk(::ptrace(PTRACE_DETACH, held, nullptr, nullptr), "PTRACE_DETACH", held);
-    tasks_.OnGone(held);
-  }
   for (pid_t tid : tasks_.LiveTids()) {
     PtraceOk(::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr), "PTRACE_INTERRUPT", tid);
   }

@@ -31,17 +31,20 @@ void Recorder::OnOwnFilter(pid_t pid, const std::string& name, const uint64_t* a
 }
 
 void Recorder::EnterSyscallMode(pid_t installer) {
+  // (Never in `record --pid`, which is in syscall mode from the start: Detach never meets a held task.)
   syscall_mode_ = true;
   // A task resumed with PTRACE_CONT before now (a thread blocked in read, say) would make its next calls unseen
   // under the new filter (SECCOMP_FILTER_FLAG_TSYNC puts it on every thread): interrupt each one, and keep the
   // installer stopped before its filter exists until every one of them has stopped once and so been resumed
-  // with PTRACE_SYSCALL. New tasks and group-stopped ones report a stop before they run again anyway.
+  // with PTRACE_SYSCALL. New tasks and group-stopped ones report a stop before they run again anyway. A parent
+  // waiting in vfork is interrupted but not waited for: its wait may be for the installer (a vfork child setting
+  // up a sandbox before exec), and it stops at the interrupt as it returns, before it can make another call.
   for (pid_t tid : tasks_.LiveTids()) {
     Task* task = tasks_.Live(tid);
     if (tid == installer || task == nullptr || task->state != TaskState::kRunning) continue;
     if (!PtraceOk(::ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr), "PTRACE_INTERRUPT", tid)) continue;  // gone
     task->interrupted = true;
-    switch_pending_.insert(tid);
+    if (!task->in_vfork) switch_pending_.insert(tid);
   }
   if (!switch_pending_.empty()) switch_held_ = installer;
 }

@@ -103,6 +103,7 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
     return;
   }
   Task& task = tasks_.OnStop(pid);
+  task.in_vfork = false;  // (any stop of a vfork parent comes after its wait)
   switch (ws.kind()) {
     case WaitStatus::Kind::kExited:
     case WaitStatus::Kind::kKilled:
@@ -123,6 +124,7 @@ void Recorder::HandleStop(pid_t pid, WaitStatus ws) {
               created->leader = ws.event() != PTRACE_EVENT_CLONE;
             }
           }
+          task.in_vfork = ws.event() == PTRACE_EVENT_VFORK;
           break;
         }
         case PTRACE_EVENT_EXEC: {

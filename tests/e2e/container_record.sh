@@ -7,7 +7,7 @@
 # says what ran it), then --runs runs under the profile, each with the same output and exit status as the
 # unconfined run; the profile without mkdir/mkdirat fails with EPERM. `record --reachable` per image: the
 # reachable section describes the image's files and holds every observed syscall. Then (busybox): the image's own CMD
-# recorded when no command is given, -d with `stop`, SIGTERM to profilegen, the error cases, and a docker
+# recorded when no command is given, -d with `stop`, SIGTERM and SIGUSR1 to profilegen, the error cases, and a docker
 # (runc) trace merged with a podman-crun trace getting both runtime layers.
 #
 # Starts its own dockerd when none answers (own socket and data folder) and stops it after.
@@ -486,6 +486,20 @@ behaviour() {
   else
     fail "$engine: SIGTERM: exit $rc, trace $(ls "$out/term.json" 2>&1), containers: $("$client" ps -aq --filter "name=$name")"
   fi
+  # SIGUSR1 to profilegen (a signal a service is told things with): the client proxies it, profilegen inside
+  # passes it on, the command's trap runs. Before, the host profilegen died of it and the container ran on.
+  name="profilegen-e2e-$TAG-usr1-$engine"
+  "$PROFILEGEN" record -q -o "$out/usr1.json" -- "$client" run "${opts[@]}" --name "$name" "$img" \
+    sh -c 'trap "echo got-usr1; exit 7" USR1; echo up; while :; do sleep 0.1; done' >"$out/usr1.txt" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 100); do grep -q up "$out/usr1.txt" && break; sleep 0.1; done
+  kill -USR1 "$pid" 2>/dev/null || true; rc=0; wait "$pid" || rc=$?
+  if [ "$rc" = 7 ] && grep -qx got-usr1 "$out/usr1.txt" && [ -s "$out/usr1.json" ]; then
+    echo "  $engine: SIGUSR1 to profilegen reached the container's trap: exit 7, trace written"
+  else
+    fail "$engine: SIGUSR1: exit $rc, trace $(ls "$out/usr1.json" 2>&1)"; sed 's/^/    | /' "$out/usr1.txt"
+  fi
+  "$client" rm -f "$name" >/dev/null 2>&1 || true
   # Errors: one line, exit 125, no container.
   local errname="profilegen-e2e-$TAG-err-$engine"
   check_error() {

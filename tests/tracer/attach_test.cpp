@@ -25,10 +25,14 @@ bool FileHas(const std::string& path, const std::string& text) {
   return harness::Slurp(path).find(text) != std::string::npos;
 }
 
-// Shell: waits until `target` is traced (record has attached: its signals are set up long before), up to 10 s.
+// Shell: waits until `target` is traced by the record started as $rec (itself, or its child under `timeout`):
+// record has attached, so its signals are set up long before. Up to 30 s; a TracerPid of anyone else (a record
+// of an earlier round still letting go) does not count.
 std::string UntilTraced(pid_t target) {
-  return "for i in $(seq 1000); do grep -Eq '^TracerPid:[[:space:]]*[1-9]' /proc/" + std::to_string(target) +
-         "/status && break; sleep 0.01; done; ";
+  const std::string status = "/proc/" + std::to_string(target) + "/status";
+  return "for i in $(seq 3000); do t=$(sed -n 's/^TracerPid:[[:space:]]*//p' " + status +
+         "); if [ \"${t:-0}\" != 0 ] && { [ \"$t\" = \"$rec\" ] || "
+         "grep -Eqs \"^PPid:[[:space:]]*$rec\\$\" /proc/$t/status; }; then break; fi; sleep 0.01; done; ";
 }
 
 // Attaches to `target`, lets it run for `seconds` once attached, then detaches with SIGINT. Returns record's

@@ -207,8 +207,8 @@ TEST_CASE("signals a service catches are forwarded to the command", "[ptrace]") 
     SECTION(sig) {
       const std::string got = dir / "got", ready = dir / "ready";
       auto r = Sh(Binary() + " record -q -o " + (dir / "t.json") + " -- sh -c 'trap \"echo " + sig + " > " + got +
-                  "; exit 7\" " + sig + "; : > " + ready + "; while :; do sleep 0.1; done' & pid=$!; while [ ! -e " +
-                  ready + " ]; do sleep 0.05; done; kill -" + sig + " $pid; wait $pid");
+                  "; exit 7\" " + sig + "; : > " + ready + "; while :; do sleep 0.1; done' & pid=$!; for i in $(seq 400); do [ -e " +
+                  ready + " ] && break; sleep 0.05; done; kill -" + sig + " $pid; wait $pid");  // (20 s at most)
       CHECK(r.code == 7);
       CHECK(harness::Slurp(got) == std::string(sig) + "\n");
       CHECK(harness::ReadJson(dir / "t.json")["exit"]["code"] == 7);
