@@ -413,7 +413,8 @@ bool MayChooseOtherImage(const RunCommand& run) {
 }  // namespace
 
 std::optional<LocalImage> ReadLocalImage(const RunCommand& run, const Getenv& env, uid_t euid) {
-  if (MayChooseOtherImage(run)) return std::nullopt;
+  // A podman that is not there is asked anyway, so that record says so (engine_query.h) before any run.
+  if (MayChooseOtherImage(run) || ResolveProgram(run.program, env).empty()) return std::nullopt;
   std::optional<StoreLocation> store = LocateImageStore(run, env, euid);
   std::string arch = HostArchitecture();
   if (!store || arch.empty()) return std::nullopt;

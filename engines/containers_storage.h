@@ -61,7 +61,8 @@ std::optional<LocalImage> ImageFromItems(const StoredImage& image, const std::st
 /// holds an escape that could spell it: a short-name alias for `word` would.
 bool MentionsWord(const std::string& text, const std::string& word);
 
-/// `run.image`'s config read from the local store (storage_location.h), or nullopt: then ask podman.
+/// `run.image`'s config read from the local store (storage_location.h), or nullopt: then ask podman. Also
+/// nullopt when `run.program` is not found (asking it gives record's "not installed" error).
 std::optional<LocalImage> ReadLocalImage(const RunCommand& run, const Getenv& env, uid_t euid);
 
 }  // namespace profilegen::engines

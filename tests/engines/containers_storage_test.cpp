@@ -347,6 +347,10 @@ TEST_CASE("[engine] containers/storage: the store read from disk equals podman i
     ++compared;
   }
   CHECK(compared >= 8);
+  CHECK(ReadLocalImage(ParseRunCommand({"podman", "run", tag + ":v1"}), getenv, 0));
+  // A podman that is not there: asked, so that record says it is not installed.
+  CHECK_FALSE(ReadLocalImage(ParseRunCommand({"/nonexistent/podman", "run", tag + ":v1"}), getenv, 0));
+
   RunCapture({"sh", "-c",
               "podman rmi -f " + tag + ":v1 " + tag + ":latest " + tag + "-bare " + hub + " " + quay +
                   " >/dev/null 2>&1; rm -rf " + dir});
