@@ -193,8 +193,15 @@ std::optional<StorageConf> ParseStorageConf(const std::string& text) {
       if (table == "storage" && key == "imagestore" && !s->empty()) return std::nullopt;
       continue;
     }
+    bool relevant = (table == "storage" && (key == "driver" || key == "graphroot" || key == "imagestore")) ||
+                    (table == "storage.options" && (key == "additionalimagestores" || key == "additionallayerstores"));
+    if (value[0] == '{') {
+      // A one-line inline table (pull_options = {enable_partial_images = "false", ...}): not about the store.
+      if (relevant || value.back() != '}' || value.find('}') != value.size() - 1) return std::nullopt;
+      continue;
+    }
     // Numbers and booleans; the only ones that matter for the store's place are strings and arrays.
-    if (value.find_first_of("\"'[{") != std::string::npos) return std::nullopt;
+    if (relevant || value.find_first_of("\"'[{") != std::string::npos) return std::nullopt;
   }
   if (!out.graph_root.empty() && out.graph_root[0] != '/') return std::nullopt;
   return out;

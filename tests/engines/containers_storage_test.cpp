@@ -194,8 +194,13 @@ pull_options = {enable_partial_images = "false", use_hard_links = "false"}
 [storage.options.overlay]
 mountopt = "nodev,metacopy=on"
 )");
-  // An inline table is not followed, wherever it is.
-  CHECK_FALSE(conf);
+  // As Fedora's storage.conf has them: a one-line inline table about pulls is passed over.
+  REQUIRE(conf);
+  CHECK(*conf == StorageConf{"overlay", "/var/lib/containers/storage"});
+  CHECK_FALSE(ParseStorageConf("[storage.options]\npull_options = {a = \"}\", b = 1}\n"));
+  CHECK_FALSE(ParseStorageConf("[storage.options]\npull_options = {a = 1,\n b = 2}\n"));
+  CHECK_FALSE(ParseStorageConf("[storage]\ngraphroot = {a = 1}\n"));
+  CHECK_FALSE(ParseStorageConf("[storage]\ndriver = 1\n"));
   conf = ParseStorageConf(
       "[storage]\ndriver = 'vfs'\ngraphroot = \"/srv/s\"\n[storage.options]\n"
       "additionalimagestores = [\n# none\n]\nsize = 10\n");
