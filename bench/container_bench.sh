@@ -11,7 +11,8 @@
 # The image is made offline: FROM scratch with a static busybox. The command is the busybox test command of
 # tests/e2e/container_record.sh. The recorded start includes what record adds: the engine's facts (`docker
 # info`; podman's from record's cache, or on a miss read from the run: conmon, `RUNTIME --version`, `podman
-# --version`), `image inspect` (podman's cached too), and the tracer inside the container. "cold" times record
+# --version`), the image's config (`image inspect`; podman's read from its store on disk when certain, else
+# cached or asked), and the tracer inside the container. "cold" times record
 # with an empty facts cache (a fresh XDG_CACHE_HOME per sample: a configuration's first recording, e.g. every
 # recording on a fresh CI machine); docker is never cached, so it has no cold line.
 set -euo pipefail
@@ -56,7 +57,11 @@ for e in $engines; do
   "$e" run "${opts[@]}" "$img" "${cmd[@]}" >/dev/null 2>&1  # warm-up
   for i in $(seq "$reps"); do
     plain+=("$(ms "$e" run "${opts[@]}" "$img" "${cmd[@]}")")
-    for k in "${!names[@]}"; do
+    # The binaries' order alternates between samples: a recording's leftovers (podman's --rm cleanup) slow
+    # whatever runs next, so a fixed order would favour one of them.
+    order=("${!names[@]}")
+    [ $((i % 2)) = 0 ] && [ ${#names[@]} = 2 ] && order=(1 0)
+    for k in "${order[@]}"; do
       n=${names[$k]} b=${bins[$k]}
       # One cache per binary, filled by its first recording.
       warm[$n]+=" $(XDG_CACHE_HOME=$work/cache-$n ms "$b" record -q -o "$work/out/t.json" -- "$e" run "${opts[@]}" "$img" "${cmd[@]}")"

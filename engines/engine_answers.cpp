@@ -5,6 +5,7 @@
 #include <exception>
 
 #include "engines/cached_answers.h"
+#include "engines/containers_storage.h"
 #include "engines/facts_cache.h"
 #include "engines/subprocess.h"
 
@@ -18,6 +19,15 @@ trace::ContainerFacts FromCache(const RunCommand& run, const CachedFacts& cached
   facts.runtime = cached.runtime;
   facts.runtime_version = cached.runtime_version;
   return facts;
+}
+
+/// The image's config: read from a local podman's image store when that is certain to give what `podman image
+/// inspect` would (containers_storage.h), else asked from the engine.
+ImageConfig AskImage(const RunCommand& run, const Getenv& env) {
+  if (run.engine == Engine::kPodman) {
+    if (std::optional<LocalImage> local = ReadLocalImage(run, env, ::geteuid())) return local->config;
+  }
+  return QueryImage(run);
 }
 
 /// Stores `engine` under `key` when there is one (a remote or unresolvable podman, and docker, have none).
@@ -46,12 +56,12 @@ std::future<EngineInfo> AskFacts(const RunCommand& run, const std::optional<Cach
 /// question fails, `podman info` says whether podman works at all, since that error comes first. When no
 /// folder for the container id file can be made, `podman info` is asked during the run instead.
 EngineAnswers AskDuringRun(const RunCommand& run, bool with_image, const std::optional<CacheKey>& key,
-                           const std::string& dir) {
+                           const std::string& dir, const Getenv& env) {
   EngineAnswers out;
   out.facts.engine = EngineName(run.engine);
   if (with_image) {
     try {
-      out.image = QueryImage(run);
+      out.image = AskImage(run, env);
     } catch (...) {
       std::exception_ptr image_error = std::current_exception();
       QueryEngine(run);  // throws the engine's error, if it has one
@@ -89,14 +99,14 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts
     if (cached && !RuntimeUnchanged(*cached, StampOf)) cached.reset();
   }
   if (!cached && defer_facts && run.engine == Engine::kPodman && !IsRemotePodman(run, env)) {
-    return AskDuringRun(run, with_image, key, dir);
+    return AskDuringRun(run, with_image, key, dir, env);
   }
   if (!cached) {
     EngineAnswers out;
     out.facts.engine = EngineName(run.engine);
     out.pending = AskFacts(run, key, dir);
     try {
-      if (with_image) out.image = QueryImage(run);
+      if (with_image) out.image = AskImage(run, env);
     } catch (...) {
       std::exception_ptr image_error = std::current_exception();
       out.pending.get();  // throws the engine's error, if it has one
@@ -118,7 +128,7 @@ EngineAnswers AskEngine(const RunCommand& run, bool with_image, bool defer_facts
       }
     }
   }
-  out.image = QueryImage(run);
+  out.image = AskImage(run, env);
   if (image_key) StoreCacheEntry(dir, *image_key, ImageConfigJson(out.image));
   return out;
 }

@@ -297,11 +297,12 @@ print(n)' "$XDG_CACHE_HOME"/profilegen/engines/*.json
 }
 
 # podman's facts with an empty cache are read from the run (engines/run_facts.h), not asked from `podman info`
-# (0.6-1 s): a logging wrapper in front of podman shows that record asks it only `image inspect`, `run` and
-# `--version`, and the facts equal what `podman info` says (the oracle): in the trace (engine and runtime
+# (0.6-1 s), and the image's config is read from podman's store on disk (engines/containers_storage.h), not
+# asked from `podman image inspect`: a logging wrapper in front of podman shows that record asks it only `run`
+# and `--version`, and the facts equal what `podman info` says (the oracle): in the trace (engine and runtime
 # versions, runtime) and in the cache entry (runtime binary, image store index), for runc and for crun through
-# its wrapper, and for `podman --runtime /usr/bin/runc`. The container id file record adds is gone after the
-# run. Then the entry serves a recording.
+# its wrapper, and for `podman --runtime /usr/bin/runc`; the trace's image id and digest equal `podman image
+# inspect`'s. The container id file record adds is gone after the run. Then the entry serves a recording.
 cold_case() {
   local out="$ENG_WORK/podman-cold" img="profilegen-e2e-busybox:$TAG" opts n conf rc cidfile t0 t1 facts
   read -ra opts <<<"$(run_opts podman)"
@@ -333,6 +334,16 @@ WRAPPER
     { [ "$rc" = 0 ] && [ -n "$cidfile" ] && [ ! -e "$cidfile" ] && [ ! -e "$(dirname "$cidfile")" ]; } ||
       { fail "podman cold $n: exit $rc, container id file '$cidfile' (must be named and gone)"; sed 's/^/    | /' "$out/$n.txt"; continue; }
     if grep -q '^info' "$out/calls.txt"; then fail "podman cold $n: record asked podman info"; sed 's/^/    | /' "$out/calls.txt"; fi
+    if grep -q '^image inspect' "$out/calls.txt"; then fail "podman cold $n: record asked podman image inspect"; sed 's/^/    | /' "$out/calls.txt"; fi
+    podman "${global[@]}" image inspect "$img" >"$out/inspect-$n.json"
+    python3 - "$out/$n.json" "$out/inspect-$n.json" <<'PY' || fail "podman cold $n: the trace's image id or digest differs from podman image inspect's"
+import json, sys
+c = json.load(open(sys.argv[1]))["containers"][0]
+i = json.load(open(sys.argv[2]))[0]
+want = {"imageId": "sha256:" + i["Id"], "imageDigest": (i["RepoDigests"] or [""])[0]}
+got = {k: c[k] for k in want}
+assert got == want, f"trace {got} != podman image inspect {want}"
+PY
     CONTAINERS_CONF=$conf podman "${global[@]}" info --format json >"$out/info-$n.json"
     python3 - "$out/$n.json" "$out/info-$n.json" "$out/cache-$n"/profilegen/engines/*.json <<'PY' ||
 import json, sys

@@ -19,26 +19,34 @@ using namespace profilegen::engines;
 
 namespace {
 
-// XDG_CACHE_HOME (where the facts cache lives) set to a fresh folder for one test, and restored after.
+// XDG_CACHE_HOME (where the facts cache lives) set to a fresh folder for one test, and restored after; and
+// CONTAINERS_STORAGE_CONF naming a missing file, so that the image's config is never read from the machine's
+// own podman store (containers_storage.h) but always asked from the fake podman.
 class CacheHome {
  public:
   CacheHome() {
     if (const char* old = std::getenv("XDG_CACHE_HOME")) old_ = old;
+    if (const char* old = std::getenv("CONTAINERS_STORAGE_CONF")) old_storage_ = old;
     char tmpl[] = "/tmp/pg-answers-cache-XXXXXX";
     dir_ = ::mkdtemp(tmpl);
     ::setenv("XDG_CACHE_HOME", dir_.c_str(), 1);
+    ::setenv("CONTAINERS_STORAGE_CONF", (dir_ + "/missing-storage.conf").c_str(), 1);
   }
   ~CacheHome() {
-    if (old_) {
-      ::setenv("XDG_CACHE_HOME", old_->c_str(), 1);
-    } else {
-      ::unsetenv("XDG_CACHE_HOME");
-    }
+    Restore("XDG_CACHE_HOME", old_);
+    Restore("CONTAINERS_STORAGE_CONF", old_storage_);
     std::system(("rm -rf " + dir_).c_str());
   }
 
  private:
-  std::optional<std::string> old_;
+  static void Restore(const char* name, const std::optional<std::string>& old) {
+    if (old) {
+      ::setenv(name, old->c_str(), 1);
+    } else {
+      ::unsetenv(name);
+    }
+  }
+  std::optional<std::string> old_, old_storage_;
   std::string dir_;
 };
 
