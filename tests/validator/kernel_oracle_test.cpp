@@ -59,6 +59,16 @@ struct Point {
   std::string name;  // for PolicyVerdict
 };
 
+// The call audit shows for a rule that does not do what it says (profile/rule_effect.h), as a point.
+Point EffectPoint(sys::ArchToken arch, const std::string& name, const profile::RuleEffect& e) {
+  Point pt;
+  pt.i386 = arch == SCMP_ARCH_X86;
+  pt.nr = static_cast<int32_t>(sys::Resolve(arch, name).nr);
+  pt.name = name;
+  for (int k = 0; k < 6; ++k) pt.args[k] = (*e.call)[k];
+  return pt;
+}
+
 // Shared with the forked child by copy: it reads them, the tracer reads
 // g_results and g_index back.
 Point g_points[kMaxPoints];
@@ -336,12 +346,7 @@ TEST_CASE(
       for (const auto& [name, sp] : ap.syscalls) {
         for (const profile::RuleEffect& e : profile::RuleEffects(policy, arch, name)) {
           if (!e.call || points.size() >= kMaxPoints) continue;
-          Point pt;
-          pt.i386 = arch == SCMP_ARCH_X86;
-          pt.nr = static_cast<int32_t>(sys::Resolve(arch, name).nr);
-          pt.name = name;
-          for (int k = 0; k < 6; ++k) pt.args[k] = (*e.call)[k];
-          points.push_back(pt);
+          points.push_back(EffectPoint(arch, name, e));
           ++effect_points;
         }
       }
@@ -466,12 +471,7 @@ TEST_CASE("the kernel does what the rule effects audit reports say: the named wi
       for (const auto& [name, sp] : ap.syscalls) {
         for (const profile::RuleEffect& e : profile::RuleEffects(policy, arch, name)) {
           if (!e.call) continue;
-          Point pt;
-          pt.i386 = arch == SCMP_ARCH_X86;
-          pt.nr = static_cast<int32_t>(sys::Resolve(arch, name).nr);
-          pt.name = name;
-          for (int i = 0; i < 6; ++i) pt.args[i] = (*e.call)[i];
-          points.push_back(pt);
+          points.push_back(EffectPoint(arch, name, e));
           effects.push_back(e);
         }
       }
