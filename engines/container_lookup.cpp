@@ -1,8 +1,11 @@
 #include "engines/container_lookup.h"
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
 
@@ -66,7 +69,20 @@ ContainerRun QueryContainer(std::optional<Engine> engine, const std::string& id_
 }
 
 ContainerProcesses::ContainerProcesses(const ContainerRun& run) {
-  if (run.running && run.pid > 0) ns_ = PidNamespace(run.pid);
+  if (run.running && run.pid > 0) {
+    ns_ = PidNamespace(run.pid);
+    if (!ns_.empty()) root_ = "/proc/" + std::to_string(run.pid) + "/root";
+  }
+}
+
+bool ContainerProcesses::ExeCouldBeInside(const std::string& exe) const {
+  constexpr std::string_view kDeleted = " (deleted)";
+  if (root_.empty() || exe.empty() || exe[0] != '/') return true;
+  if (exe.size() > kDeleted.size() && exe.compare(exe.size() - kDeleted.size(), kDeleted.size(), kDeleted) == 0) {
+    return true;
+  }
+  struct stat st {};
+  return ::stat((root_ + exe).c_str(), &st) == 0 || errno != ENOENT;
 }
 
 std::optional<bool> ContainerProcesses::Contains(int64_t pid) const {
@@ -83,7 +99,7 @@ void RestrictToContainer(trace::LogFilter& filter, const ContainerRun& run, Cont
   auto processes = std::make_shared<ContainerProcesses>(run);
   filter.keep = [processes, &counts](const trace::SeccompRecord& r) {
     std::optional<bool> in = processes->Contains(r.pid);
-    if (in && !*in) {
+    if ((in && !*in) || (!in && !processes->ExeCouldBeInside(r.exe))) {
       ++counts.elsewhere;
       return false;
     }

@@ -40,16 +40,23 @@ class ContainerProcesses {
   /// true: `pid` runs in the container's pid namespace now; false: it runs elsewhere; nullopt: it is gone (or the
   /// container is not running), so only the time window can say.
   std::optional<bool> Contains(int64_t pid) const;
+  /// For a record whose process is gone: false when the container runs and its filesystem has no file at `exe`
+  /// (the path the kernel printed, as the process saw it): a process of the host or of another container, which
+  /// the time window alone would have taken in. True when that cannot be told (not running, no exe printed, the
+  /// file deleted since).
+  bool ExeCouldBeInside(const std::string& exe) const;
 
  private:
-  std::string ns_;  ///< readlink of the init's /proc/PID/ns/pid; empty when not running
+  std::string ns_;    ///< readlink of the init's /proc/PID/ns/pid; empty when not running
+  std::string root_;  ///< /proc/PID/root of the init: the container's filesystem; empty when not running
 };
 
 /// How the records of a container were told apart, for the summary.
 struct ContainerMatch {
   uint64_t by_namespace = 0;  ///< the process is alive and in the container's pid namespace
   uint64_t by_time = 0;       ///< the process is gone: kept because it falls in the container's lifetime
-  uint64_t elsewhere = 0;     ///< alive, in another pid namespace: left out
+  uint64_t elsewhere = 0;     ///< alive in another pid namespace, or gone with an executable the running
+                              ///< container does not have: left out
 };
 
 /// Narrows `filter` to the container: its time window cut to the container's lifetime (a second either side,

@@ -1,6 +1,8 @@
 // `learn --container`: docker's and podman's inspect output, and the window it gives (engines/container_lookup.h).
 #include "engines/container_lookup.h"
 
+#include <unistd.h>
+
 #include <catch2/catch.hpp>
 
 #include "base/error.h"
@@ -48,4 +50,36 @@ TEST_CASE("inspect output that is not one started container is a clear error", "
                                           R"([{"Id": "abcdef0123456789", "State": {"StartedAt": "0001-01-01T00:00:00Z"}}])",
                                           "i"),
                     "i: container abcdef012345 has never started");
+}
+
+TEST_CASE("a gone process's record is kept for a running container only if its executable is in it",
+          "[engines][learn]") {
+  // This test process stands in for the container's init: its /proc/PID/root is the container's filesystem.
+  ContainerRun run;
+  run.engine = Engine::kDocker;
+  run.id = "3f2a6c1b9d0e77";
+  run.running = true;
+  run.pid = ::getpid();
+  run.started = 1;
+  ContainerProcesses processes(run);
+  CHECK(processes.ExeCouldBeInside("/bin/sh"));
+  CHECK_FALSE(processes.ExeCouldBeInside("/nonexistent-profilegen/app"));
+  CHECK(processes.ExeCouldBeInside("/nonexistent-profilegen/app (deleted)"));  // replaced since: cannot tell
+  CHECK(processes.ExeCouldBeInside(""));                                     // the kernel printed (null)
+
+  trace::LogFilter f;
+  ContainerMatch counts;
+  RestrictToContainer(f, run, counts);
+  trace::SeccompRecord gone;
+  gone.pid = 999999999;  // no such process
+  gone.exe = "/nonexistent-profilegen/test_validator";
+  CHECK_FALSE(f.keep(gone));  // a host program that exited while the container ran
+  gone.exe = "/bin/sh";
+  CHECK(f.keep(gone));
+  CHECK(counts.elsewhere == 1);
+  CHECK(counts.by_time == 1);
+
+  ContainerRun stopped = run;
+  stopped.running = false;
+  CHECK(ContainerProcesses(stopped).ExeCouldBeInside("/nonexistent-profilegen/app"));  // nothing to look in
 }
