@@ -50,6 +50,14 @@ pid_t Spawn(const std::vector<std::string>& argv, posix_spawn_file_actions_t* ac
   return pid;
 }
 
+// kForwardedSignals as a set.
+sigset_t ForwardedSet() {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int sig : kForwardedSignals) sigaddset(&set, sig);
+  return set;
+}
+
 std::atomic<pid_t> g_foreground{0};
 
 void Forward(int sig, siginfo_t* info, void*) {
@@ -129,16 +137,13 @@ Captured RunCapture(const std::vector<std::string>& argv, ProcessGroup group) {
 int RunForeground(const std::vector<std::string>& argv) {
   // Block the forwarded signals while spawning so none is lost between spawn and the handler knowing the pid;
   // the child gets the default mask and dispositions back.
-  sigset_t forwarded, old;
-  sigemptyset(&forwarded);
-  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
+  const sigset_t forwarded = ForwardedSet();
+  sigset_t old;
   ::sigprocmask(SIG_BLOCK, &forwarded, &old);
   posix_spawnattr_t attr;
   ::posix_spawnattr_init(&attr);
   ::posix_spawnattr_setsigmask(&attr, &old);
-  sigset_t defaults;
-  sigemptyset(&defaults);
-  for (int sig : kForwardedSignals) sigaddset(&defaults, sig);
+  sigset_t defaults = forwarded;
   sigaddset(&defaults, SIGPIPE);
   ::posix_spawnattr_setsigdefault(&attr, &defaults);
   ::posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
@@ -167,9 +172,7 @@ int RunForeground(const std::vector<std::string>& argv) {
 }
 
 void BlockForegroundSignals() {
-  sigset_t forwarded;
-  sigemptyset(&forwarded);
-  for (int sig : kForwardedSignals) sigaddset(&forwarded, sig);
+  const sigset_t forwarded = ForwardedSet();
   ::pthread_sigmask(SIG_BLOCK, &forwarded, nullptr);
 }
 

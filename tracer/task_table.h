@@ -27,7 +27,7 @@ struct Task {
   bool pre_exec = false;   ///< the spawned child before its execve: its own syscalls are not recorded
   bool at_entry = false;   ///< syscall mode: the current syscall was recorded at its entry stop
   bool in_vfork = false;     ///< resumed from its PTRACE_EVENT_VFORK: waits until its child execs or exits
-  bool interrupted = false;  ///< PTRACE_INTERRUPT sent when syscall mode began; its event stop is still to come
+  bool interrupted = false;  ///< PTRACE_INTERRUPT sent when syscall mode began; its first trap is still to come
   /// The syscall that interrupt cut short (number at the entry stop): the kernel makes it again (ERESTART*), and
   /// that second entry is not a call of the program's (strace, never interrupting, sees one). -1: none.
   long long reentry_nr = -1;

@@ -219,6 +219,20 @@ size_t RunChild(const sock_fprog* probe, const sock_fprog* profile, size_t from,
   }
 }
 
+// Observes every point under `probe` stacked on `c`'s program, in as many children as KILLs end early.
+std::vector<Observation> ObserveAll(const sock_fprog* probe, Compiled& c, const std::vector<Point>& points) {
+  for (size_t i = 0; i < points.size(); ++i) g_points[i] = points[i];
+  sock_fprog prog{static_cast<unsigned short>(c.program.size()), c.program.data()};
+  std::vector<Observation> obs(points.size());
+  size_t from = 0;
+  while (from < points.size()) {
+    const size_t next = RunChild(probe, &prog, from, points.size(), obs);
+    REQUIRE(next != SIZE_MAX);  // the kernel refused a filter libseccomp built
+    from = next;
+  }
+  return obs;
+}
+
 // What the kernel shows for a verdict.
 Observation Expected(const profile::Verdict& v) {
   using profile::Action;
@@ -351,15 +365,7 @@ TEST_CASE(
         }
       }
     }
-    for (size_t i = 0; i < points.size(); ++i) g_points[i] = points[i];
-    sock_fprog prog{static_cast<unsigned short>(c.program.size()), c.program.data()};
-    std::vector<Observation> obs(points.size());
-    size_t from = 0;
-    while (from < points.size()) {
-      const size_t next = RunChild(&probe, &prog, from, points.size(), obs);
-      REQUIRE(next != SIZE_MAX);  // the kernel refused a filter libseccomp built
-      from = next;
-    }
+    const std::vector<Observation> obs = ObserveAll(&probe, c, points);
     ++profiles_run;
     for (size_t i = 0; i < points.size(); ++i) {
       const Point& pt = points[i];
@@ -478,15 +484,7 @@ TEST_CASE("the kernel does what the rule effects audit reports say: the named wi
     }
     REQUIRE_FALSE(effects.empty());  // every case is one the audit reports
     REQUIRE(points.size() <= kMaxPoints);
-    for (size_t i = 0; i < points.size(); ++i) g_points[i] = points[i];
-    sock_fprog prog{static_cast<unsigned short>(c.program.size()), c.program.data()};
-    std::vector<Observation> obs(points.size());
-    size_t from = 0;
-    while (from < points.size()) {
-      const size_t next = RunChild(&probe, &prog, from, points.size(), obs);
-      REQUIRE(next != SIZE_MAX);
-      from = next;
-    }
+    const std::vector<Observation> obs = ObserveAll(&probe, c, points);
     for (size_t i = 0; i < points.size(); ++i) {
       const profile::RuleEffect& e = effects[i];
       INFO(profile::RuleFateName(e.fate) << " rule " << e.index << " of " << (points[i].i386 ? "i386 " : "x86_64 ")
